@@ -1,0 +1,44 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+type NodeError = NodeApiError | NodeOperationError;
+
+/** Any failure as an n8n node error tied to its item (ours already are; others get wrapped). */
+export function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * The output item for an item that failed, when the user chose to continue on fail: the error
+ * is both in `json` (to read or route on) and in `error` (so n8n can send it to the error output).
+ */
+export function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+	const json: INodeExecutionData['json'] = { error: error.message };
+	if (error.description) json.description = error.description;
+	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	return { json, error, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * Runs `processItem` for every input item in order and returns one output item per input.
+ * A failure stops the node, unless the node is set to continue on fail: then that item
+ * becomes an error item and the others go on.
+ */
+export async function mapItems(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	processItem: (itemIndex: number) => Promise<INodeExecutionData>,
+): Promise<INodeExecutionData[]> {
+	const results: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			results.push(await processItem(itemIndex));
+		} catch (error) {
+			const nodeError = toNodeError.call(this, error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			results.push(errorItem(nodeError, itemIndex));
+		}
+	}
+	return results;
+}

@@ -1,0 +1,28 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as deleteRecords from './delete.operation';
+
+/** Record operations by their parameter value; a new operation is one import and one line. */
+export const operations = {
+	delete: deleteRecords,
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['record'] } },
+		options: [
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete one or several records of a module',
+				action: 'Delete records',
+			},
+		],
+		default: 'delete',
+	},
+	...deleteRecords.description,
+];

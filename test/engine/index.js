@@ -1,0 +1,285 @@
+// @ts-check
+'use strict';
+/**
+ * A small harness that runs workflow JSON (as exported from the n8n editor) through n8n-core's
+ * own WorkflowExecute, so that the node is exercised the way n8n runs it: parameters resolved
+ * by n8n's expression engine, credentials applied by the credential type's `authenticate`,
+ * requests sent by n8n's HTTP helpers, errors handled by the engine's continue-on-fail logic.
+ *
+ * Plain JavaScript so the tests (ts-jest) and the demo script (node) share it as it is.
+ */
+const os = require('node:os');
+const path = require('node:path');
+
+// n8n-core reads its instance settings from the user folder and would create ~/.n8n with a
+// fresh encryption key; keep the harness out of the user's home.
+process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'n8n-nodes-wolkvox-crm-harness');
+process.env.N8N_ENCRYPTION_KEY ??= 'harness-only-encryption-key';
+
+const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
+
+/** @typedef {import('n8n-workflow').INodeType} INodeType */
+/** @typedef {import('n8n-workflow').ICredentialType} ICredentialType */
+/** @typedef {import('n8n-workflow').ICredentialDataDecryptedObject} CredentialData */
+/** @typedef {import('n8n-workflow').IHttpRequestOptions} IHttpRequestOptions */
+/** @typedef {import('n8n-workflow').INodeExecutionData} INodeExecutionData */
+/** @typedef {import('n8n-workflow').IRun} IRun */
+
+/** n8n's Manual Trigger, reduced to what a run needs: one empty item. */
+class ManualTrigger {
+	constructor() {
+		/** @type {import('n8n-workflow').INodeTypeDescription} */
+		this.description = {
+			displayName: 'Manual Trigger',
+			name: 'manualTrigger',
+			group: ['trigger'],
+			version: 1,
+			description: 'Starts the workflow',
+			defaults: { name: 'Manual Trigger' },
+			inputs: [],
+			outputs: ['main'],
+			properties: [],
+		};
+	}
+
+	/** @this {import('n8n-workflow').IExecuteFunctions} */
+	async execute() {
+		return [[{ json: {} }]];
+	}
+}
+
+class NodeTypes {
+	/** @param {Record<string, INodeType>} byType full type names, e.g. n8n-nodes-wolkvox-crm.wolkvoxCrm */
+	constructor(byType) {
+		this.byType = { 'n8n-nodes-base.manualTrigger': new ManualTrigger(), ...byType };
+	}
+
+	/** @param {string} type */
+	getByName(type) {
+		const nodeType = this.byType[type];
+		if (!nodeType) throw new Error(`The harness does not know the node type "${type}"`);
+		return nodeType;
+	}
+
+	/** @param {string} type @param {number} [version] */
+	getByNameAndVersion(type, version) {
+		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** Serves the decrypted credentials and applies the credential type's authentication, as n8n does. */
+class CredentialsHelper extends ICredentialsHelper {
+	/**
+	 * @param {Record<string, ICredentialType>} credentialTypes by credential type name
+	 * @param {Record<string, CredentialData>} credentials decrypted data by credential type name
+	 */
+	constructor(credentialTypes, credentials) {
+		super();
+		this.credentialTypes = credentialTypes;
+		this.credentials = credentials;
+		/** Every request after authentication, so tests can see exactly what was sent. */
+		/** @type {IHttpRequestOptions[]} */
+		this.authenticatedRequests = [];
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	/**
+	 * @param {CredentialData} credentials
+	 * @param {string} typeName
+	 * @param {IHttpRequestOptions} requestOptions
+	 */
+	async authenticate(credentials, typeName, requestOptions) {
+		const credentialType = this.credentialTypes[typeName];
+		if (!credentialType) throw new Error(`The harness does not know the credential type "${typeName}"`);
+		if (typeof credentialType.authenticate !== 'function') {
+			// Only function-style authentication is implemented; refuse rather than send unauthenticated.
+			throw new Error(`The harness cannot apply the declarative authentication of "${typeName}"`);
+		}
+		const authenticated = await credentialType.authenticate(credentials, requestOptions);
+		this.authenticatedRequests.push(authenticated);
+		return authenticated;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	getCredentialsProperties() {
+		return [];
+	}
+
+	/** @param {unknown} _additionalData @param {unknown} _nodeCredentials @param {string} type */
+	async getDecrypted(_additionalData, _nodeCredentials, type) {
+		const data = this.credentials[type];
+		if (!data) throw new Error(`No credentials of type "${type}" were given to the harness`);
+		return { ...data };
+	}
+
+	async getCredentials() {
+		throw new Error('The harness does not store encrypted credentials');
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+}
+
+/**
+ * Runs a workflow and resolves with what n8n would store about the run.
+ *
+ * @param {object} options
+ * @param {any} options.workflow workflow JSON: nodes, connections, optional pinData and settings
+ * @param {Record<string, INodeType>} options.nodeTypes node implementations by full type name
+ * @param {Record<string, ICredentialType>} options.credentialTypes credential types by name
+ * @param {Record<string, CredentialData>} options.credentials decrypted credential data by type name
+ */
+async function runWorkflow({ workflow, nodeTypes, credentialTypes, credentials }) {
+	const credentialsHelper = new CredentialsHelper(credentialTypes, credentials);
+	const workflowInstance = new Workflow({
+		id: 'harness',
+		name: workflow.name ?? 'harness',
+		nodes: workflow.nodes,
+		connections: workflow.connections,
+		nodeTypes: new NodeTypes(nodeTypes),
+		settings: { executionOrder: 'v1', ...(workflow.settings ?? {}) },
+		active: false,
+		staticData: {},
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'harness-execution', {
+		id: 'harness',
+		name: workflow.name ?? 'harness',
+		active: false,
+		isArchived: false,
+		nodes: workflow.nodes,
+		connections: workflow.connections,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	});
+
+	/** @type {any} only what a run of a regular node reads */
+	const additionalData = {
+		credentialsHelper,
+		hooks,
+		executionId: 'harness-execution',
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		userId: 'harness-user',
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		executeWorkflow: async () => {
+			throw new Error('The harness does not run sub-workflows');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+	};
+
+	const workflowExecute = new WorkflowExecute(additionalData, 'manual');
+	/** @type {IRun} */
+	const run = await workflowExecute.run({ workflow: workflowInstance, pinData: workflow.pinData });
+	return new RunResult(run, credentialsHelper.authenticatedRequests);
+}
+
+/** What tests and the demo read from a run. */
+class RunResult {
+	/** @param {IRun} run @param {IHttpRequestOptions[]} authenticatedRequests */
+	constructor(run, authenticatedRequests) {
+		this.run = run;
+		this.authenticatedRequests = authenticatedRequests;
+	}
+
+	get status() {
+		return this.run.status;
+	}
+
+	/** The workflow-level error (set when a node failed and the run stopped). */
+	get error() {
+		return this.run.data.resultData.error;
+	}
+
+	/** @param {string} nodeName */
+	taskOf(nodeName) {
+		const tasks = this.run.data.resultData.runData[nodeName];
+		if (!tasks || tasks.length === 0) throw new Error(`Node "${nodeName}" did not run`);
+		return tasks[tasks.length - 1];
+	}
+
+	/**
+	 * Items of one output of a node (0 = main, 1 = error output when "continue using error output").
+	 * @param {string} nodeName @param {number} [output]
+	 * @returns {INodeExecutionData[]}
+	 */
+	outputOf(nodeName, output = 0) {
+		const main = this.taskOf(nodeName).data?.main ?? [];
+		return /** @type {INodeExecutionData[]} */ (main[output] ?? []);
+	}
+
+	/** @param {string} nodeName the error that stopped this node, if any */
+	nodeError(nodeName) {
+		return this.taskOf(nodeName).error;
+	}
+}
+
+/**
+ * Every string reachable from a value, including the non-enumerable message, stack,
+ * description and cause of errors: for scanning a run for a secret.
+ * @param {unknown} value
+ * @returns {string[]}
+ */
+function collectStrings(value) {
+	/** @type {string[]} */
+	const found = [];
+	const seen = new Set();
+	/** @param {unknown} current */
+	const visit = (current) => {
+		if (typeof current === 'string') {
+			found.push(current);
+			return;
+		}
+		if (current === null || typeof current !== 'object' || seen.has(current)) return;
+		seen.add(current);
+		const keys = current instanceof Error ? Object.getOwnPropertyNames(current) : Object.keys(current);
+		if (current instanceof Error && 'cause' in current && !keys.includes('cause')) keys.push('cause');
+		for (const key of keys) {
+			found.push(key);
+			try {
+				visit(/** @type {any} */ (current)[key]);
+			} catch {
+				// a getter that throws holds nothing we could leak
+			}
+		}
+	};
+	visit(value);
+	return found;
+}
+
+module.exports = { runWorkflow, collectStrings, CredentialsHelper, NodeTypes };
