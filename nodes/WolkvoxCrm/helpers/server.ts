@@ -76,14 +76,19 @@ export function normalizeServer(input: unknown): CrmServer {
 		);
 	}
 
+	// Checked before parsing, so that the "not a server host" message never repeats a password.
+	// The host part ends at the first "/", "?" or "#"; an "@" after that is in the path or query.
+	const noUserInfo =
+		'The CRM server must not contain a user name or password ("user:password@"). Enter only the host; the token goes in the Token field.';
+	if (/^[^/?#]*@/.test(typed.replace(/^[a-z]+:\/\//i, ''))) {
+		throw new InvalidServerError(noUserInfo);
+	}
 	const url = parseUrl(scheme ? typed : `https://${typed}`);
 	if (url === undefined) {
 		throw new InvalidServerError(`"${typed}" is not a server host. ${WHERE_TO_FIND}`);
 	}
-	if (url.username !== '' || url.password !== '' || /^[^/]*@/.test(typed.replace(/^[a-z]+:\/\//i, ''))) {
-		throw new InvalidServerError(
-			'The CRM server must not contain a user name or password ("user:password@"). Enter only the host; the token goes in the Token field.',
-		);
+	if (url.username !== '' || url.password !== '') {
+		throw new InvalidServerError(noUserInfo);
 	}
 
 	let hostname = url.hostname.replace(/\.$/, '');

@@ -25,7 +25,7 @@ const NO_ERROR_VALUES = new Set(['', 'null', 'none', 'false', '0', 'undefined'])
 
 /** `error` as a message, or undefined when it means "no error". */
 export function errorMessageOf(value: unknown): string | undefined {
-	if (value === null || value === undefined || value === false) return undefined;
+	if (value === null || value === undefined || value === false || value === 0) return undefined;
 	if (typeof value === 'string') {
 		const text = value.trim();
 		return NO_ERROR_VALUES.has(text.toLowerCase()) ? undefined : text;
