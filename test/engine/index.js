@@ -15,8 +15,10 @@ const path = require('node:path');
 // fresh encryption key; keep the harness out of the user's home.
 process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'n8n-nodes-wolkvox-crm-harness');
 process.env.N8N_ENCRYPTION_KEY ??= 'harness-only-encryption-key';
+// n8n-core's logger would print every node error on stdout.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
-const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 
 /** @typedef {import('n8n-workflow').INodeType} INodeType */
@@ -141,6 +143,42 @@ class CredentialsHelper extends ICredentialsHelper {
 }
 
 /**
+ * Only what a run of a regular node reads.
+ * @param {CredentialsHelper} credentialsHelper
+ * @param {ExecutionLifecycleHooks} hooks
+ * @returns {any}
+ */
+function makeAdditionalData(credentialsHelper, hooks) {
+	return {
+	credentialsHelper,
+	hooks,
+	executionId: 'harness-execution',
+	currentNodeExecutionIndex: 0,
+	restApiUrl: 'http://127.0.0.1:5678/rest',
+	instanceBaseUrl: 'http://127.0.0.1:5678/',
+	formBaseUrl: 'http://127.0.0.1:5678/form',
+	formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+	formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+	webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+	webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+	webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+	mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+	mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+	variables: {},
+	userId: 'harness-user',
+	setExecutionStatus: () => {},
+	sendDataToUI: () => {},
+	executeWorkflow: async () => {
+		throw new Error('The harness does not run sub-workflows');
+	},
+	getRunExecutionData: async () => undefined,
+	getRuntimeCredential: async () => undefined,
+	logAiEvent: () => {},
+	};
+}
+
+
+/**
  * Runs a workflow and resolves with what n8n would store about the run.
  *
  * @param {object} options
@@ -175,34 +213,7 @@ async function runWorkflow({ workflow, nodeTypes, credentialTypes, credentials }
 		activeVersionId: null,
 	});
 
-	/** @type {any} only what a run of a regular node reads */
-	const additionalData = {
-		credentialsHelper,
-		hooks,
-		executionId: 'harness-execution',
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		formBaseUrl: 'http://127.0.0.1:5678/form',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
-		variables: {},
-		userId: 'harness-user',
-		setExecutionStatus: () => {},
-		sendDataToUI: () => {},
-		executeWorkflow: async () => {
-			throw new Error('The harness does not run sub-workflows');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-	};
-
+	const additionalData = makeAdditionalData(credentialsHelper, hooks);
 	const workflowExecute = new WorkflowExecute(additionalData, 'manual');
 	/** @type {IRun} */
 	const run = await workflowExecute.run({ workflow: workflowInstance, pinData: workflow.pinData });
@@ -282,4 +293,95 @@ function collectStrings(value) {
 	return found;
 }
 
-module.exports = { runWorkflow, collectStrings, CredentialsHelper, NodeTypes };
+/**
+ * Runs a credential's declarative test the way n8n's credential tester does: the test request
+ * goes through n8n's RoutingNode (expressions resolved, authentication applied), a thrown HTTP
+ * error is matched against the `responseCode` rules, a success against `responseSuccessBody`.
+ *
+ * @param {object} options
+ * @param {ICredentialType} options.credentialType
+ * @param {CredentialData} options.credentials decrypted data as the user filled in the form
+ * @returns {Promise<{ status: 'OK' | 'Error', message: string, requests: IHttpRequestOptions[] }>}
+ */
+async function testCredential({ credentialType, credentials }) {
+	const testRequest = credentialType.test;
+	if (!testRequest) throw new Error(`"${credentialType.name}" declares no credential test`);
+	const credentialsHelper = new CredentialsHelper({ [credentialType.name]: credentialType }, {
+		[credentialType.name]: credentials,
+	});
+
+	/** @type {any} a node whose only job is to send the test request */
+	const testNodeType = {
+		description: {
+			displayName: 'Credential test',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: testRequest.request } },
+			],
+		},
+	};
+	const node = {
+		id: 'credential-test',
+		name: 'Credential test',
+		type: 'harness.credentialTest',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [credentialType.name]: { id: 'credential', name: 'credential' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new NodeTypes({ 'harness.credentialTest': testNodeType }),
+	});
+	const hooks = new ExecutionLifecycleHooks('internal', 'credential-test', /** @type {any} */ ({ nodes: [node], connections: {} }));
+	const additionalData = makeAdditionalData(credentialsHelper, hooks);
+	const inputData = { main: [[{ json: {} }]] };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		{ resultData: { runData: {} } },
+		0,
+		[],
+		inputData,
+		{ node, data: {}, source: null },
+		[],
+	);
+	const decrypted = { id: 'credential', name: 'credential', type: credentialType.name, data: credentials };
+	const rules = /** @type {any[]} */ (testRequest.rules ?? []);
+	const requests = credentialsHelper.authenticatedRequests;
+
+	/** @type {any} */
+	let response;
+	try {
+		response = await new RoutingNode(context, testNodeType, decrypted).runNode();
+	} catch (/** @type {any} */ error) {
+		const httpResponse = error.cause?.response;
+		if (httpResponse) {
+			const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === httpResponse.status);
+			if (rule) return { status: 'Error', message: rule.properties.message, requests };
+			return { status: 'Error', message: httpResponse.statusText || `Received HTTP status code: ${httpResponse.status}`, requests };
+		}
+		if (error.cause?.code) return { status: 'Error', message: error.cause.code, requests };
+		return { status: 'Error', message: String(error.message), requests };
+	}
+	const body = response?.[0]?.[0]?.json ?? {};
+	for (const rule of rules) {
+		if (rule.type === 'responseSuccessBody' && body[rule.properties.key] === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message, requests };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!', requests };
+}
+
+module.exports = { runWorkflow, testCredential, collectStrings, CredentialsHelper, NodeTypes };

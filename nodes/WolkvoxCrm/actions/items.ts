@@ -10,14 +10,14 @@ export function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex: 
 }
 
 /**
- * The output item for an item that failed, when the user chose to continue on fail: the error
- * is both in `json` (to read or route on) and in `error` (so n8n can send it to the error output).
+ * The output item for an item that failed, when the user chose to continue on fail. Only the
+ * keys n8n recognises as an error item (`error`, `details`), so that "continue using error
+ * output" routes it to the error output; `details` keeps the advice on how to fix it.
  */
 export function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	const json: INodeExecutionData['json'] = { error: error.message };
-	if (error.description) json.description = error.description;
-	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-	return { json, error, pairedItem: { item: itemIndex } };
+	if (error.description) json.details = error.description;
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /**

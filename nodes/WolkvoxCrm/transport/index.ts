@@ -202,7 +202,8 @@ function errorFromNetwork(
 		`The request to ${host} failed${code ? ` (${code})` : ''}`,
 		redact(error instanceof Error ? error.message : String(error), connection.secrets),
 	];
-	return new NodeApiError(node, { code: code ?? 'UNKNOWN' }, {
+	// No network code in the error response: n8n would swap our message for its generic one.
+	return new NodeApiError(node, { reason: 'network' }, {
 		itemIndex,
 		message,
 		description: `${describeItem(itemIndex)}: ${hint}`,

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Connection } from '../../transport';
@@ -24,6 +24,22 @@ export const moduleField: INodeProperties = {
 	description:
 		'Module name as the CRM shows it, e.g. contacts, leads, opportunities, or a custom module such as Ventas',
 };
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 60,
+	description: 'How long to wait for the server to answer one request before failing the item',
+};
+
+/** The connection with the node's options applied; options are read once, from the first item. */
+export function withOptions(this: IExecuteFunctions, connection: Connection): Connection {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const seconds = Number(options.timeout);
+	return Number.isFinite(seconds) && seconds > 0 ? { ...connection, timeoutMs: seconds * 1000 } : connection;
+}
 
 /** The CRM operation and module for one item, or an error that says which field to fill. */
 export function readCrmTarget(

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
 import { apiRequest, type Connection } from '../../transport';
 import { mapItems } from '../items';
-import { crmOperationField, moduleField, readCrmTarget } from './common.fields';
+import { crmOperationField, moduleField, readCrmTarget, timeoutOption, withOptions } from './common.fields';
 
 const showForDelete = { show: { resource: ['record'], operation: ['delete'] } };
 
@@ -30,6 +30,15 @@ export const description: INodeProperties[] = [
 		description:
 			'ID of the record to delete (the last part of the record\'s address in the CRM). With Delete Multiple on: several IDs separated by commas or new lines, or an expression that returns a list.',
 		displayOptions: showForDelete,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showForDelete,
+		options: [timeoutOption],
 	},
 ];
 
@@ -97,11 +106,12 @@ export async function execute(
 	connection: Connection,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
+	const settings = withOptions.call(this, connection);
 	return await mapItems.call(this, items, async (itemIndex) => {
-		const request = buildDeleteRequest.call(this, connection, itemIndex);
+		const request = buildDeleteRequest.call(this, settings, itemIndex);
 		const envelope = await apiRequest.call(
 			this,
-			connection,
+			settings,
 			{ method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request) },
 			itemIndex,
 		);

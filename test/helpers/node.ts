@@ -1,0 +1,83 @@
+/**
+ * Runs the Wolkvox CRM node the way n8n does (through test/engine) with the package's own
+ * credential type, and builds the small workflows the tests need.
+ */
+import type { ICredentialDataDecryptedObject, INodeParameters, IWorkflowBase } from 'n8n-workflow';
+
+import { WolkvoxCrmApi } from '../../credentials/WolkvoxCrmApi.credentials';
+import { WolkvoxCrm } from '../../nodes/WolkvoxCrm/WolkvoxCrm.node';
+import { runWorkflow, testCredential } from '../engine';
+
+export const NODE_TYPE = 'n8n-nodes-wolkvox-crm.wolkvoxCrm';
+export const NODE_NAME = 'Wolkvox CRM';
+// "example" keeps the secret linter quiet; the tests scan runs for this exact string.
+export const TOKEN = 'example-token-9f2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f';
+export const ORIGIN = 'https://crm0001.wolkvox.com';
+export const DELETE_PATH = '/server/API/v2/custom/delete.php';
+
+export const credentials = (overrides: ICredentialDataDecryptedObject = {}) => ({
+	server: 'crm0001.wolkvox.com',
+	token: TOKEN,
+	crmOperation: 'demo',
+	...overrides,
+});
+
+type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+
+/** Manual Trigger (with the given items pinned) → Wolkvox CRM with the given parameters. */
+export function deleteWorkflow(
+	parameters: INodeParameters,
+	items: Array<Record<string, unknown>> = [{}],
+	onError: OnError = 'stopWorkflow',
+): Pick<IWorkflowBase, 'nodes' | 'connections' | 'pinData'> {
+	return {
+		nodes: [
+			{
+				id: 'trigger',
+				name: 'When clicking Execute',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'wolkvox',
+				name: NODE_NAME,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'record', operation: 'delete', module: 'contacts', ...parameters },
+				credentials: { wolkvoxCrmApi: { id: '1', name: 'Wolkvox CRM account' } },
+				onError,
+			},
+		],
+		connections: {
+			'When clicking Execute': { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
+		},
+		pinData: { 'When clicking Execute': items.map((json) => ({ json })) },
+	};
+}
+
+export async function run(
+	workflow: Pick<IWorkflowBase, 'nodes' | 'connections' | 'pinData'>,
+	credentialData: ICredentialDataDecryptedObject = credentials(),
+) {
+	return await runWorkflow({
+		workflow,
+		nodeTypes: { [NODE_TYPE]: new WolkvoxCrm() },
+		credentialTypes: { wolkvoxCrmApi: new WolkvoxCrmApi() },
+		credentials: { wolkvoxCrmApi: credentialData },
+	});
+}
+
+export async function runCredentialTest(credentialData: ICredentialDataDecryptedObject) {
+	return await testCredential({ credentialType: new WolkvoxCrmApi(), credentials: credentialData });
+}
+
+/** The documented success answer of custom/delete.php for these ids. */
+export const deletedAnswer = (ids: string[]) => ({
+	code: 200,
+	error: 'null',
+	msg: 'Have been succesfully removed',
+	data: { wolkvox_id: ids },
+});
