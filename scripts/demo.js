@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// @ts-check
+'use strict';
+/**
+ * `npm run demo`: the package doing its job with no wolkvox account. It starts the local sandbox
+ * with its sample records, runs the example workflows from examples/ through n8n's engine with
+ * the built node (dist/), prints what the node returned and the sandbox's records before and
+ * after, and exits non-zero if anything did not go as it should.
+ */
+const path = require('node:path');
+
+const { startSandbox } = require('../sandbox/server');
+const { runWorkflow } = require('../test/engine');
+
+const root = path.join(__dirname, '..');
+const { WolkvoxCrm } = require(path.join(root, 'dist/nodes/WolkvoxCrm/WolkvoxCrm.node.js'));
+const { WolkvoxCrmApi } = require(path.join(root, 'dist/credentials/WolkvoxCrmApi.credentials.js'));
+
+const NODE_TYPE = 'n8n-nodes-wolkvox-crm.wolkvoxCrm';
+
+/** @param {string} file */
+const example = (file) => require(path.join(root, 'examples', file));
+
+/** @param {any[]} records @param {string} nameField */
+function printRecords(records, nameField) {
+	for (const record of records) console.log(`    ${record.wolkvox_id}  ${record[nameField]}`);
+	console.log(`    (${records.length} records)`);
+}
+
+/** @param {string} title */
+function heading(title) {
+	console.log(`\n== ${title}`);
+}
+
+async function main() {
+	const sandbox = await startSandbox({ port: 0, ttlMs: 120_000 });
+	/** @type {string[]} */
+	const problems = [];
+	try {
+		console.log(`wolkvox CRM sandbox on ${sandbox.url} (operation "demo")`);
+		const credentials = { wolkvoxCrmApi: { server: sandbox.url, token: sandbox.token, crmOperation: 'demo' } };
+		const run = (/** @type {any} */ workflow) =>
+			runWorkflow({
+				workflow,
+				nodeTypes: { [NODE_TYPE]: new WolkvoxCrm() },
+				credentialTypes: { wolkvoxCrmApi: new WolkvoxCrmApi() },
+				credentials,
+			});
+
+		// 1. One contact per input item.
+		const perItem = example('delete-contacts.workflow.json');
+		const wanted = perItem.pinData['Contacts to delete'].map((/** @type {any} */ item) => item.json.wolkvox_id);
+		const contactsBefore = sandbox.records('demo', 'contacts');
+		heading('contacts before');
+		printRecords(contactsBefore, 'namecontact');
+
+		heading(`running "${perItem.name}" (${wanted.length} items)`);
+		const first = await run(perItem);
+		const firstOutput = first.outputOf('Delete contact');
+		firstOutput.forEach((item, index) => console.log(`  output ${index} (paired to item ${JSON.stringify(item.pairedItem)}): ${JSON.stringify(item.json)}`));
+
+		const contactsAfter = sandbox.records('demo', 'contacts');
+		heading('contacts after');
+		printRecords(contactsAfter, 'namecontact');
+
+		if (first.status !== 'success') problems.push(`the per-item run ended with status ${first.status}`);
+		if (firstOutput.length !== wanted.length) problems.push(`expected ${wanted.length} output items, got ${firstOutput.length}`);
+		firstOutput.forEach((item, index) => {
+			// An error item (continue on fail) has only error/details; a success is the API's envelope.
+			if ('details' in item.json || item.json.code === undefined) problems.push(`item ${index} failed: ${item.json.error}`);
+			if (JSON.stringify(item.pairedItem) !== JSON.stringify({ item: index })) problems.push(`output ${index} is not paired to item ${index}`);
+		});
+		const expectedLeft = contactsBefore.filter((/** @type {any} */ record) => !wanted.includes(record.wolkvox_id));
+		if (JSON.stringify(contactsAfter) !== JSON.stringify(expectedLeft)) {
+			problems.push('the contacts left in the sandbox are not exactly the ones that were not asked for');
+		}
+
+		// 2. Several leads in one request.
+		const many = example('delete-many-leads.workflow.json');
+		const leadsBefore = sandbox.records('demo', 'leads');
+		heading(`running "${many.name}"`);
+		const second = await run(many);
+		const secondOutput = second.outputOf('Delete leads');
+		secondOutput.forEach((item, index) => console.log(`  output ${index}: ${JSON.stringify(item.json)}`));
+		const leadsAfter = sandbox.records('demo', 'leads');
+		console.log(`  leads: ${leadsBefore.length} before, ${leadsAfter.length} after`);
+		const leadIds = String(many.nodes[1].parameters.recordIds).split('\n');
+		if (second.status !== 'success') problems.push(`the multiple-delete run ended with status ${second.status}`);
+		if (leadsAfter.some((/** @type {any} */ record) => leadIds.includes(record.wolkvox_id)) || leadsAfter.length !== leadsBefore.length - leadIds.length) {
+			problems.push('the leads asked for were not deleted exactly');
+		}
+
+		const requests = sandbox.log.filter((/** @type {any} */ entry) => entry.path.endsWith('custom/delete.php'));
+		heading(`the sandbox received ${requests.length} delete requests`);
+	} finally {
+		await sandbox.close();
+	}
+
+	if (problems.length) {
+		heading('DEMO FAILED');
+		for (const problem of problems) console.log(`  - ${problem}`);
+		process.exitCode = 1;
+		return;
+	}
+	heading('demo passed: every asked-for record was deleted, every other record is still there');
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
