@@ -6,6 +6,8 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
+const NO_RETRIES = { maxRetries: 0 };
+
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>';
 
 type Answer = (scope: nock.Interceptor) => nock.Scope;
@@ -53,7 +55,7 @@ const refusals: Array<[string, Answer, string, RegExp, string | null]> = [
 		'HTTP 429 with only a message',
 		(i) => i.reply(429, { msg: 'Too many requests' }),
 		'The wolkvox CRM API refused the request: Too many requests',
-		/^Item 0: Too many requests were sent: wait a moment and run again\. \(HTTP 429\)$/,
+		/^Item 0: The API is limiting how fast requests may come: lower Concurrent Requests or set Max Requests per Second in the node options, or raise Max Retries\. \(HTTP 429\)$/,
 		'429',
 	],
 	[
@@ -117,7 +119,8 @@ const refusals: Array<[string, Answer, string, RegExp, string | null]> = [
 describe('Record → Delete: what the server says no with', () => {
 	test.each(refusals)('%s → a NodeApiError that says what happened and what to do', async (_, answer, message, description, httpCode) => {
 		answer(nock(ORIGIN).post(DELETE_PATH));
-		const result = await run(deleteWorkflow({ recordIds: '647f6ff1660dff48d803ffe6' }));
+		// No retries here: each answer is final (retries have their own tests).
+		const result = await run(deleteWorkflow({ recordIds: '647f6ff1660dff48d803ffe6', options: NO_RETRIES }));
 
 		expect(result.status).toBe('error');
 		const error = result.nodeError(NODE_NAME)!;
@@ -132,7 +135,7 @@ describe('Record → Delete: what the server says no with', () => {
 		answer(nock(ORIGIN).post(DELETE_PATH));
 		nock(ORIGIN).post(DELETE_PATH).reply(200, deletedAnswer(['second']));
 		const result = await run(
-			deleteWorkflow({ recordIds: '={{ $json.id }}' }, [{ id: 'first' }, { id: 'second' }], 'continueRegularOutput'),
+			deleteWorkflow({ recordIds: '={{ $json.id }}', options: NO_RETRIES }, [{ id: 'first' }, { id: 'second' }], 'continueRegularOutput'),
 		);
 
 		expect(result.status).toBe('success');
@@ -145,7 +148,7 @@ describe('Record → Delete: what the server says no with', () => {
 
 	test('a timeout: the Timeout option bounds how long one request may take', async () => {
 		nock(ORIGIN).post(DELETE_PATH).delay(3000).reply(200, deletedAnswer(['a1']));
-		const result = await run(deleteWorkflow({ recordIds: 'a1', options: { timeout: 1 } }));
+		const result = await run(deleteWorkflow({ recordIds: 'a1', options: { timeout: 1, maxRetries: 0 } }));
 
 		expect(result.status).toBe('error');
 		expect(result.nodeError(NODE_NAME)!.message).toBe('crm0001.wolkvox.com did not answer within 1 s');

@@ -18,6 +18,9 @@ export class InvalidRecordIdsError extends Error {
 const SEPARATORS = /[,;\r\n\t]+/;
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_INSIDE_ID = /[\s\u0000-\u001f\u007f"'[\]{}]/;
+// Lists inside lists deeper than this are refused: deeper (or self-containing) lists would
+// overflow the stack instead of giving a message.
+const MAX_NESTING = 100;
 
 function describe(value: unknown): string {
 	if (value === null) return 'null';
@@ -79,6 +82,11 @@ function fromValue(value: unknown, path: number[], out: string[]): void {
 		return;
 	}
 	if (Array.isArray(value)) {
+		if (path.length >= MAX_NESTING) {
+			throw new InvalidRecordIdsError(
+				`${label(path)} is a list nested more than ${MAX_NESTING} lists deep. Pass a flat list of IDs.`,
+			);
+		}
 		value.forEach((entry, index) => fromValue(entry, [...path, index + 1], out));
 		return;
 	}

@@ -48,6 +48,17 @@ function isValidHostname(hostname: string): boolean {
 	return labels.every((label) => HOST_LABEL.test(label)) && !/^\d+$/.test(labels[labels.length - 1]);
 }
 
+/** The host as typed, lower-cased: after any scheme and slashes, before the port, path, query or fragment. */
+function typedHostname(typed: string, hasScheme: boolean): string {
+	const authority = (hasScheme ? typed.replace(/^[a-z][a-z0-9+.-]*:/i, '') : typed)
+		.replace(/^[/\\]+/, '')
+		.split(/[/\\?#]/, 1)[0];
+	const host = authority.startsWith('[')
+		? authority.slice(0, authority.indexOf(']') + 1)
+		: authority.split(':', 1)[0];
+	return host.toLowerCase();
+}
+
 function parseUrl(text: string): URL | undefined {
 	try {
 		return new URL(text);
@@ -78,9 +89,10 @@ export function normalizeServer(input: unknown): CrmServer {
 
 	// Checked before parsing, so that the "not a server host" message never repeats a password.
 	// The host part ends at the first "/", "?" or "#"; an "@" after that is in the path or query.
+	// Any "scheme:" and slashes before it are skipped, also mistyped ones ("https:/u:pw@…", "//u:pw@…").
 	const noUserInfo =
 		'The CRM server must not contain a user name or password ("user:password@"). Enter only the host; the token goes in the Token field.';
-	if (/^[^/?#]*@/.test(typed.replace(/^[a-z]+:\/\//i, ''))) {
+	if (/^[^/?#]*@/.test(typed.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/^[/\\]+/, ''))) {
 		throw new InvalidServerError(noUserInfo);
 	}
 	const url = parseUrl(scheme ? typed : `https://${typed}`);
@@ -91,8 +103,11 @@ export function normalizeServer(input: unknown): CrmServer {
 		throw new InvalidServerError(noUserInfo);
 	}
 
+	// The URL parser rewrites some hosts to other ones: "010.0.0.1" is octal (8.0.0.1), "192.168.1" is
+	// 192.168.0.1, "%30" is decoded. Only an internationalised name may change (to punycode).
+	const typedHost = typedHostname(typed, scheme !== undefined).replace(/\.$/, '');
 	let hostname = url.hostname.replace(/\.$/, '');
-	if (!isValidHostname(hostname)) {
+	if ((/^[ -~]*$/.test(typedHost) && typedHost !== hostname) || !isValidHostname(hostname)) {
 		throw new InvalidServerError(`"${typed}" is not a server host. ${WHERE_TO_FIND}`);
 	}
 	const legacy = LEGACY_HOST.exec(hostname);
@@ -102,7 +117,11 @@ export function normalizeServer(input: unknown): CrmServer {
 	const loopback = isLoopbackHost(hostname);
 	const protocol = loopback && (scheme === 'http' || scheme === undefined) ? 'http' : 'https';
 	const defaultPort = protocol === 'https' ? '443' : '80';
-	const port = url.port !== '' && url.port !== defaultPort && !legacy ? `:${url.port}` : '';
+	// Without a scheme the text was read as https; a loopback host gets http, so read its port as http
+	// does ("localhost:443" keeps 443).
+	const typedPort =
+		protocol === 'http' && scheme === undefined ? (parseUrl(`http://${typed}`) ?? url).port : url.port;
+	const port = typedPort !== '' && typedPort !== defaultPort && !legacy ? `:${typedPort}` : '';
 	const host = `${hostname}${port}`;
 	return { origin: `${protocol}://${host}`, host };
 }

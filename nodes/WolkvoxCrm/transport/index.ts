@@ -1,36 +1,60 @@
 /**
  * The only code that talks to the wolkvox server: it builds the request, sends it through
- * n8n's authenticated HTTP helper, reads the envelope and turns every failure into a
- * NodeApiError that says what happened and what to do. The token is added by the credential
- * and is scrubbed from anything the server or the network stack says back.
+ * n8n's authenticated HTTP helper within the run's limits, retries what is worth retrying,
+ * reads the envelope and turns every failure into a NodeApiError that says what happened and
+ * what to do. The token is added by the credential and is scrubbed from anything the server or
+ * the network stack says back.
  */
 import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	INode,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { InvalidServerError, normalizeServer, type CrmServer } from '../helpers/server';
 import { InvalidTokenError, normalizeToken } from '../helpers/token';
 import { readEnvelope, type EnvelopeReading, type WolkvoxEnvelope } from './envelope';
+import { describeFailure, type RequestFailure } from './failures';
+import { RequestScheduler } from './scheduler';
+
+export type { RequestFailure } from './failures';
+export { RequestScheduler } from './scheduler';
 
 export const CREDENTIAL_TYPE = 'wolkvoxCrmApi';
 
 const API_PATH = '/server/API/v2/';
-const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** What every request of one node run shares, read once from the credential. */
+export interface RetryPolicy {
+	/** Attempts after the first one. */
+	maxRetries: number;
+	/** The longest single wait between attempts, whatever Retry-After asks for. */
+	maxWaitMs: number;
+	/** The first backoff step; each retry doubles it (with jitter). */
+	baseDelayMs: number;
+}
+
+/** What every request of one node run shares. */
 export interface Connection {
 	server: CrmServer;
 	/** The credential's CRM operation, used when a node leaves its own empty. */
 	defaultCrmOperation: string;
 	timeoutMs: number;
+	retry: RetryPolicy;
+	scheduler: RequestScheduler;
 	/** Kept only to scrub it from messages: it is never put into a request here. */
 	secrets: string[];
 }
+
+export const DEFAULT_LIMITS = {
+	timeoutMs: 60_000,
+	concurrency: 1,
+	maxPerSecond: 0,
+	retry: { maxRetries: 5, maxWaitMs: 30_000, baseDelayMs: 500 } as RetryPolicy,
+};
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -40,18 +64,41 @@ export interface ApiRequest {
 	qs?: IDataObject;
 }
 
+/** A failed API call, with what the callers need to decide what to do next. */
+export class WolkvoxApiError extends NodeApiError {
+	declare readonly requestFailure: RequestFailure;
+
+	/** Some attempt may have taken effect on the server (no or cut-off answer, server error). */
+	declare readonly uncertain: boolean;
+
+	constructor(
+		node: INode,
+		errorResponse: JsonObject,
+		options: ConstructorParameters<typeof NodeApiError>[2],
+		requestFailure: RequestFailure,
+		uncertain: boolean,
+	) {
+		super(node, errorResponse, options);
+		// n8n and its editor know this error by its class name; what callers need stays out of the stored run.
+		this.name = 'NodeApiError';
+		Object.defineProperty(this, 'requestFailure', { value: requestFailure, enumerable: false });
+		Object.defineProperty(this, 'uncertain', { value: uncertain, enumerable: false });
+	}
+}
+
 /** Reads and checks the credential; a bad server or token fails before anything is sent. */
 export async function getConnection(this: IExecuteFunctions): Promise<Connection> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const token = typeof credentials.token === 'string' ? credentials.token : '';
 	try {
-		normalizeToken(credentials.token);
+		const token = normalizeToken(credentials.token);
 		return {
 			server: normalizeServer(credentials.server),
 			defaultCrmOperation:
 				typeof credentials.crmOperation === 'string' ? credentials.crmOperation.trim() : '',
-			timeoutMs: DEFAULT_TIMEOUT_MS,
-			secrets: token.trim() === '' ? [] : [token.trim()],
+			timeoutMs: DEFAULT_LIMITS.timeoutMs,
+			retry: DEFAULT_LIMITS.retry,
+			scheduler: new RequestScheduler(DEFAULT_LIMITS.concurrency, DEFAULT_LIMITS.maxPerSecond),
+			secrets: [token],
 		};
 	} catch (error) {
 		if (error instanceof InvalidServerError || error instanceof InvalidTokenError) {
@@ -68,89 +115,6 @@ export function redact(text: string, secrets: string[]): string {
 	return secrets.reduce((clean, secret) => clean.split(secret).join('***'), text);
 }
 
-function hintFor(code: number): string {
-	if (code === 400) return 'A parameter is missing or malformed: check CRM Operation, Module and Record IDs.';
-	if (code === 401) return 'The API received no token: check the Token in the Wolkvox CRM API credential.';
-	if (code === 403) {
-		return 'The token was refused, its daily quota is used up, or too many requests were sent. Check the token (CRM → Configuration → Wolkvox Integration → Tokens, Internal type) and its daily usage; if it is a limit, wait and run again.';
-	}
-	if (code === 404) {
-		return 'Something named in the request does not exist: check CRM Operation, Module (as the CRM shows it) and that the record IDs exist and were not already deleted.';
-	}
-	if (code === 405) return 'The server refused the method: check that the CRM Server is a wolkvox CRM host.';
-	if (code === 416) return 'The request asked for more than the API allows at once: send fewer record IDs per request.';
-	if (code === 429) return 'Too many requests were sent: wait a moment and run again.';
-	if (code >= 500) return 'The wolkvox server had a problem: try again later.';
-	return 'Check the node parameters and the credential.';
-}
-
-function describeItem(itemIndex: number): string {
-	return `Item ${itemIndex}`;
-}
-
-function errorFromReading(
-	this: IExecuteFunctions,
-	reading: Exclude<EnvelopeReading, { kind: 'success' }>,
-	connection: Connection,
-	itemIndex: number,
-): NodeApiError {
-	const { host } = connection.server;
-	const clean = (text: string) => redact(text, connection.secrets);
-	const node = this.getNode();
-	const httpCode = String(reading.status);
-
-	if (reading.kind === 'redirect') {
-		let target = 'another address';
-		try {
-			if (reading.location) target = new URL(reading.location, connection.server.origin).host;
-		} catch {
-			target = 'another address';
-		}
-		return new NodeApiError(node, { httpCode }, {
-			itemIndex,
-			httpCode,
-			message: `The server at ${host} redirected the request to ${clean(target)}`,
-			description: `${describeItem(itemIndex)}: the wolkvox API does not redirect, so the CRM Server in the credential is probably not the right host. Enter the host you see in the address bar after logging in at crm.wolkvox.com (e.g. crm0001.wolkvox.com). The token was not sent to the other address.`,
-		});
-	}
-	if (reading.kind === 'truncated') {
-		return new NodeApiError(node, { httpCode }, {
-			itemIndex,
-			httpCode,
-			message: `The answer from ${host} was cut off before the end`,
-			description: `${describeItem(itemIndex)}: the connection broke while the answer was arriving, so it is unknown whether the request took effect. Check the records in the CRM and run the node again.`,
-		});
-	}
-	if (reading.kind === 'notApi') {
-		const what = reading.looksLikeHtml ? 'a web page' : 'something that is not JSON';
-		const temporary = reading.status >= 500;
-		return new NodeApiError(node, { httpCode }, {
-			itemIndex,
-			httpCode,
-			message: `The server at ${host} did not answer like the wolkvox CRM API (HTTP ${reading.status}, ${what})`,
-			description: temporary
-				? `${describeItem(itemIndex)}: this is usually a temporary problem on the server side; try again later. If it persists, check the CRM Server in the credential (e.g. crm0001.wolkvox.com).`
-				: `${describeItem(itemIndex)}: check the CRM Server in the credential. It must be the host you see after logging in at crm.wolkvox.com, e.g. crm0001.wolkvox.com.`,
-		});
-	}
-
-	const code = reading.apiCode !== undefined && reading.apiCode >= 400 ? reading.apiCode : reading.status;
-	const effectiveCode = code >= 400 ? code : 400;
-	const reason = reading.apiError ?? reading.apiMessage ?? `HTTP ${reading.status}`;
-	const details = [`HTTP ${reading.status}`];
-	if (reading.apiCode !== undefined) details.push(`code ${reading.apiCode}`);
-	if (reading.apiMessage !== undefined && reading.apiMessage !== reason) {
-		details.push(`message "${clean(reading.apiMessage)}"`);
-	}
-	const errorResponse: JsonObject = JSON.parse(clean(JSON.stringify(reading.envelope)));
-	return new NodeApiError(node, errorResponse, {
-		itemIndex,
-		httpCode: String(effectiveCode),
-		message: `The wolkvox CRM API refused the request: ${clean(reason)}`,
-		description: `${describeItem(itemIndex)}: ${hintFor(effectiveCode)} (${details.join(', ')})`,
-	});
-}
-
 /** The network-level code (ECONNREFUSED, ETIMEDOUT…) wherever n8n's wrapping put it. */
 function networkCodeOf(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -162,55 +126,124 @@ function networkCodeOf(error: unknown): string | undefined {
 	return undefined;
 }
 
-function errorFromNetwork(
-	this: IExecuteFunctions,
-	error: unknown,
-	connection: Connection,
-	itemIndex: number,
-): NodeApiError {
-	const { host } = connection.server;
-	const node = this.getNode();
-	const code = networkCodeOf(error);
-	const seconds = Math.round(connection.timeoutMs / 1000);
-	const known: Record<string, [string, string]> = {
-		ECONNREFUSED: [
-			`Could not connect to ${host}: the connection was refused`,
-			'Check the CRM Server in the credential (host and port).',
-		],
-		ENOTFOUND: [
-			`The CRM server ${host} was not found`,
-			'Check the spelling of the CRM Server in the credential, e.g. crm0001.wolkvox.com.',
-		],
-		EAI_AGAIN: [
-			`The name of the CRM server ${host} could not be looked up`,
-			'The DNS lookup failed temporarily: check the network of your n8n and try again.',
-		],
-		ECONNABORTED: [
-			`${host} did not answer within ${seconds} s`,
-			'The server is slow or unreachable: try again later.',
-		],
-		ETIMEDOUT: [
-			`${host} did not answer within ${seconds} s`,
-			'The server is slow or unreachable: try again later.',
-		],
-		ECONNRESET: [
-			`The connection to ${host} was closed before an answer arrived`,
-			'It is unknown whether the request took effect: check the records in the CRM and run the node again.',
-		],
-	};
-	const [message, hint] = (code && known[code]) || [
-		`The request to ${host} failed${code ? ` (${code})` : ''}`,
-		redact(error instanceof Error ? error.message : String(error), connection.secrets),
-	];
-	// No network code in the error response: n8n would swap our message for its generic one.
-	return new NodeApiError(node, { reason: 'network' }, {
-		itemIndex,
-		message,
-		description: `${describeItem(itemIndex)}: ${hint}`,
-	});
+function headerText(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	const value = headers?.[name];
+	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
+	return typeof value === 'string' ? value : undefined;
 }
 
-/** Sends one API call and returns the envelope of a successful answer; throws NodeApiError otherwise. */
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+	if (value === undefined || value.trim() === '') return undefined;
+	if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The ids an error answer names in `data.wolkvox_id` (e.g. the ones that do not exist). */
+function namedIds(envelope: WolkvoxEnvelope | undefined): string[] {
+	const data = envelope?.data;
+	const ids = data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject).wolkvox_id : undefined;
+	if (typeof ids === 'string') return [ids];
+	return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+}
+
+const UNCERTAIN_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE']);
+const RETRYABLE_NETWORK_CODES = new Set([...UNCERTAIN_NETWORK_CODES, 'ECONNREFUSED', 'EAI_AGAIN']);
+// Limits that pass with time; the daily quota ("TOKEN LIMIT EXCEEDED") does not, within a run.
+const RATE_LIMIT_TEXT = /simultaneous|per ip|rate|too many|requests per|limit of requests/i;
+const DAILY_QUOTA_TEXT = /token limit|quota/i;
+
+function classifyReading(
+	reading: Exclude<EnvelopeReading, { kind: 'success' }>,
+	retryAfter: number | undefined,
+	secrets: string[],
+): RequestFailure {
+	if (reading.kind === 'redirect') {
+		return { kind: 'redirect', status: reading.status, location: reading.location, namedIds: [], retryable: false, mayHaveTakenEffect: false };
+	}
+	if (reading.kind === 'truncated') {
+		return { kind: 'truncated', status: reading.status, namedIds: [], retryable: true, mayHaveTakenEffect: true };
+	}
+	if (reading.kind === 'notApi') {
+		const serverError = reading.status >= 500;
+		return {
+			kind: 'notApi',
+			status: reading.status,
+			looksLikeHtml: reading.looksLikeHtml,
+			namedIds: [],
+			retryable: serverError,
+			mayHaveTakenEffect: serverError,
+		};
+	}
+	const code = reading.apiCode !== undefined && reading.apiCode >= 400 ? reading.apiCode : reading.status;
+	const text = `${reading.apiError ?? ''} ${reading.apiMessage ?? ''}`;
+	const rateLimited =
+		code === 429 ||
+		((code === 403 || code === 416) && (RATE_LIMIT_TEXT.test(text) || retryAfter !== undefined) && !DAILY_QUOTA_TEXT.test(text));
+	const serverError = code >= 500 && code !== 501 && code !== 505;
+	return {
+		kind: 'apiError',
+		status: reading.status,
+		apiCode: reading.apiCode,
+		code,
+		apiError: reading.apiError === undefined ? undefined : redact(reading.apiError, secrets),
+		apiMessage: reading.apiMessage === undefined ? undefined : redact(reading.apiMessage, secrets),
+		envelope: JSON.parse(redact(JSON.stringify(reading.envelope), secrets)) as JsonObject,
+		namedIds: namedIds(reading.envelope),
+		rateLimited,
+		retryAfterMs: retryAfter,
+		retryable: rateLimited || serverError,
+		mayHaveTakenEffect: serverError,
+	};
+}
+
+function classifyNetworkError(error: unknown, secrets: string[]): RequestFailure {
+	const networkCode = networkCodeOf(error);
+	return {
+		kind: 'network',
+		networkCode,
+		detail: redact(error instanceof Error ? error.message : String(error), secrets),
+		namedIds: [],
+		retryable: networkCode !== undefined && RETRYABLE_NETWORK_CODES.has(networkCode),
+		mayHaveTakenEffect: networkCode === undefined || UNCERTAIN_NETWORK_CODES.has(networkCode),
+	};
+}
+
+/** Exponential backoff with jitter, stretched to Retry-After, never longer than the policy allows. */
+function delayBeforeRetry(policy: RetryPolicy, retryNumber: number, retryAfter?: number): number {
+	const step = policy.baseDelayMs * 2 ** (retryNumber - 1);
+	const jittered = step / 2 + Math.random() * (step / 2);
+	return Math.min(policy.maxWaitMs, Math.max(jittered, retryAfter ?? 0));
+}
+
+type Attempt =
+	| { ok: true; envelope: WolkvoxEnvelope }
+	| { ok: false; failure: RequestFailure };
+
+async function attemptOnce(
+	this: IExecuteFunctions,
+	connection: Connection,
+	options: IHttpRequestOptions,
+): Promise<Attempt> {
+	let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
+	try {
+		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+	} catch (error) {
+		return { ok: false, failure: classifyNetworkError(error, connection.secrets) };
+	}
+	const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	const reading = readEnvelope(response.statusCode, body, headerText(response.headers, 'location'));
+	if (reading.kind === 'success') return { ok: true, envelope: reading.envelope };
+	const retryAfter = retryAfterMs(headerText(response.headers, 'retry-after'));
+	return { ok: false, failure: classifyReading(reading, retryAfter, connection.secrets) };
+}
+
+/**
+ * Sends one API call and returns the envelope of a successful answer. Rate limits, server
+ * errors, cut-off answers and broken connections are retried with backoff; anything else, or
+ * the last failed attempt, throws a WolkvoxApiError naming the item.
+ */
 export async function apiRequest(
 	this: IExecuteFunctions,
 	connection: Connection,
@@ -236,16 +269,22 @@ export async function apiRequest(
 		timeout: connection.timeoutMs,
 	};
 
-	let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
-	try {
-		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
-	} catch (error) {
-		throw errorFromNetwork.call(this, error, connection, itemIndex);
-	}
+	let uncertain = false;
+	for (let attempt = 1; ; attempt++) {
+		const result = await connection.scheduler.run(async () => await attemptOnce.call(this, connection, options));
+		if (result.ok) return result.envelope;
 
-	const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
-	const location = response.headers?.location;
-	const reading = readEnvelope(response.statusCode, body, typeof location === 'string' ? location : undefined);
-	if (reading.kind === 'success') return reading.envelope;
-	throw errorFromReading.call(this, reading, connection, itemIndex);
+		const { failure } = result;
+		uncertain ||= failure.mayHaveTakenEffect;
+		const cancelled = this.getExecutionCancelSignal?.()?.aborted === true;
+		if (!failure.retryable || attempt > connection.retry.maxRetries || cancelled) {
+			const { message, description, httpCode, errorResponse } = describeFailure(failure, connection.server, {
+				itemIndex,
+				attempts: attempt,
+				timeoutMs: connection.timeoutMs,
+			});
+			throw new WolkvoxApiError(this.getNode(), errorResponse, { itemIndex, message, description, httpCode }, failure, uncertain);
+		}
+		await sleep(delayBeforeRetry(connection.retry, attempt, failure.retryAfterMs));
+	}
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../transport';
+import { RequestScheduler, type Connection } from '../../transport';
 
 /** Fields every record operation shares; each operation adds its own displayOptions. */
 export const crmOperationField: INodeProperties = {
@@ -25,20 +25,74 @@ export const moduleField: INodeProperties = {
 		'Module name as the CRM shows it, e.g. contacts, leads, opportunities, or a custom module such as Ventas',
 };
 
-export const timeoutOption: INodeProperties = {
-	displayName: 'Timeout (Seconds)',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 60,
-	description: 'How long to wait for the server to answer one request before failing the item',
-};
+/** Options every record operation offers for how requests are sent. */
+export const requestOptions: INodeProperties[] = [
+	{
+		displayName: 'Concurrent Requests',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 20 },
+		default: 1,
+		description: 'How many requests may be in flight at once. Keep 1 unless your wolkvox plan allows more.',
+	},
+	{
+		displayName: 'Max Requests per Second',
+		name: 'maxRequestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'Never start more requests than this in any second, retries included (0 = no limit)',
+	},
+	{
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 20 },
+		default: 5,
+		description:
+			'How often to retry a request that hit a rate limit, a server error, a broken connection or a timeout. Answers that refuse the request itself are not retried.',
+	},
+	{
+		displayName: 'Longest Wait Between Retries (Seconds)',
+		name: 'maxRetryWait',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 30,
+		description:
+			'Waits grow exponentially (with jitter) and follow the server\'s Retry-After, but never beyond this',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description: 'How long to wait for the server to answer one request before it counts as failed',
+	},
+];
+
+function positiveNumber(value: unknown, fallback: number, minimum = 0): number {
+	const number = Number(value);
+	return value === undefined || value === '' || !Number.isFinite(number) || number < minimum ? fallback : number;
+}
 
 /** The connection with the node's options applied; options are read once, from the first item. */
 export function withOptions(this: IExecuteFunctions, connection: Connection): Connection {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const seconds = Number(options.timeout);
-	return Number.isFinite(seconds) && seconds > 0 ? { ...connection, timeoutMs: seconds * 1000 } : connection;
+	const timeoutSeconds = positiveNumber(options.timeout, connection.timeoutMs / 1000, 0.001);
+	return {
+		...connection,
+		timeoutMs: Math.round(timeoutSeconds * 1000),
+		retry: {
+			...connection.retry,
+			maxRetries: Math.floor(positiveNumber(options.maxRetries, connection.retry.maxRetries)),
+			maxWaitMs: positiveNumber(options.maxRetryWait, connection.retry.maxWaitMs / 1000) * 1000,
+		},
+		scheduler: new RequestScheduler(
+			Math.floor(positiveNumber(options.concurrency, connection.scheduler.concurrency, 1)),
+			positiveNumber(options.maxRequestsPerSecond, connection.scheduler.maxPerSecond),
+		),
+	};
 }
 
 /** The CRM operation and module for one item, or an error that says which field to fill. */

@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { planBatches, recordKey, type ItemDeletion, type PlannedBatch } from '../../helpers/batches';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
-import { apiRequest, type Connection } from '../../transport';
-import { mapItems } from '../items';
-import { crmOperationField, moduleField, readCrmTarget, timeoutOption, withOptions } from './common.fields';
+import { apiRequest, WolkvoxApiError, type Connection } from '../../transport';
+import type { WolkvoxEnvelope } from '../../transport/envelope';
+import { errorItem, toNodeError } from '../items';
+import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 
 const showForDelete = { show: { resource: ['record'], operation: ['delete'] } };
 
@@ -38,11 +40,29 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showForDelete,
-		options: [timeoutOption],
+		options: [
+			{
+				displayName: 'Batch Across Items',
+				name: 'batchAcrossItems',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to gather the IDs of all input items into as few multiple-delete requests as possible, instead of one request per item. Each item still gets its own output item saying what happened to its IDs.',
+			},
+			{
+				displayName: 'Max IDs per Request',
+				name: 'maxIdsPerRequest',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 100,
+				description: 'With Batch Across Items: the most record IDs sent in one request',
+			},
+			...requestOptions,
+		],
 	},
 ];
 
-/** One delete request for one input item, checked before anything is sent. */
+/** One item's delete, checked before anything is sent. */
 export interface DeleteRequest {
 	operation: string;
 	module: string;
@@ -100,21 +120,323 @@ export function deleteRequestBody(request: DeleteRequest): IDataObject {
 	};
 }
 
-/** One request per input item; each item gets exactly one output item, paired to it. */
+/** Errors the API gives about the records themselves, which can be narrowed down to an id. */
+const RECORD_LEVEL_CODES = new Set([400, 404, 412, 417]);
+
+type IdOutcome =
+	| { deleted: true; message?: string; alreadyGone: boolean }
+	| { deleted: false; error: NodeApiError };
+
+/**
+ * Batch Across Items: sends the planned batches within the run's limits, narrows a refused
+ * batch down to the ids that caused it, and remembers what happened to every id.
+ */
+class BatchDeletion {
+	readonly outcomes = new Map<string, IdOutcome>();
+
+	/** Error signatures that failed every id of a narrowed-down batch: not about the ids. */
+	private readonly wholeBatchErrors = new Set<string>();
+
+	private maxIds: number;
+
+	stopped = false;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly connection: Connection,
+		maxIds: number,
+		private readonly stopOnFirstError: boolean,
+		/** The item to name in a batch's error: the first owner of its first id. */
+		private readonly ownerOf: (operation: string, module: string, id: string) => number,
+	) {
+		this.maxIds = maxIds;
+	}
+
+	/** As many workers as requests may be in flight; each takes the next batch until done or stopped. */
+	async run(batches: PlannedBatch[]): Promise<void> {
+		const queue = [...batches];
+		const worker = async () => {
+			for (let batch = queue.shift(); batch && !this.stopped; batch = queue.shift()) {
+				await this.send(batch, false);
+			}
+		};
+		const workers = Math.max(1, Math.min(this.connection.scheduler.concurrency, queue.length));
+		await Promise.all(Array.from({ length: workers }, worker));
+	}
+
+	private record(batch: PlannedBatch, ids: string[], outcome: IdOutcome): void {
+		for (const id of ids) this.outcomes.set(recordKey(batch.operation, batch.module, id), outcome);
+		if (!outcome.deleted && this.stopOnFirstError) this.stopped = true;
+	}
+
+	private async send(batch: PlannedBatch, afterUncertainAttempt: boolean): Promise<void> {
+		if (this.stopped) return;
+		if (batch.ids.length > this.maxIds) {
+			// The API refused this size before: cut it down first.
+			const parts: PlannedBatch[] = [];
+			for (let start = 0; start < batch.ids.length; start += this.maxIds) {
+				parts.push({ ...batch, ids: batch.ids.slice(start, start + this.maxIds) });
+			}
+			for (const part of parts) await this.send(part, afterUncertainAttempt);
+			return;
+		}
+
+		const itemIndex = this.ownerOf(batch.operation, batch.module, batch.ids[0]);
+		let envelope: WolkvoxEnvelope;
+		try {
+			envelope = await apiRequest.call(
+				this.context,
+				this.connection,
+				{
+					method: 'POST',
+					endpoint: 'custom/delete.php',
+					body: deleteRequestBody({ ...batch, multiple: true }),
+				},
+				itemIndex,
+			);
+		} catch (error) {
+			await this.handleRefusal(batch, error, afterUncertainAttempt);
+			return;
+		}
+		const message = typeof envelope.msg === 'string' ? envelope.msg : undefined;
+		this.record(batch, batch.ids, { deleted: true, message, alreadyGone: false });
+	}
+
+	private async handleRefusal(batch: PlannedBatch, error: unknown, afterUncertainAttempt: boolean): Promise<void> {
+		if (!(error instanceof WolkvoxApiError)) {
+			this.record(batch, batch.ids, { deleted: false, error: toNodeError.call(this.context, error, 0) as NodeApiError });
+			return;
+		}
+		const failure = error.requestFailure;
+		const uncertain = afterUncertainAttempt || error.uncertain;
+		const code = failure.code ?? 0;
+
+		if (failure.kind === 'apiError' && code === 416 && batch.ids.length > 1 && !failure.rateLimited) {
+			// Too many ids at once: halve the size for this and every later batch.
+			this.maxIds = Math.max(1, Math.min(this.maxIds, Math.floor(batch.ids.length / 2)));
+			await this.send(batch, uncertain);
+			return;
+		}
+		if (failure.kind !== 'apiError' || !RECORD_LEVEL_CODES.has(code)) {
+			this.record(batch, batch.ids, { deleted: false, error });
+			return;
+		}
+
+		// The API refused something about the records: find which ids, delete the others.
+		const named = failure.namedIds.filter((id) => batch.ids.includes(id));
+		const signature = `${code}|${failure.apiError ?? ''}`;
+		if (named.length > 0 && named.length < batch.ids.length) {
+			this.recordRefused(batch, named, error, uncertain);
+			await this.send({ ...batch, ids: batch.ids.filter((id) => !named.includes(id)) }, uncertain);
+			return;
+		}
+		if (batch.ids.length === 1 || named.length === batch.ids.length || this.wholeBatchErrors.has(signature)) {
+			this.recordRefused(batch, batch.ids, error, uncertain);
+			return;
+		}
+		const middle = Math.ceil(batch.ids.length / 2);
+		const halves = [batch.ids.slice(0, middle), batch.ids.slice(middle)];
+		for (const ids of halves) await this.send({ ...batch, ids }, uncertain);
+		const allRefused = batch.ids.every((id) => {
+			const outcome = this.outcomes.get(recordKey(batch.operation, batch.module, id));
+			return outcome !== undefined && !outcome.deleted;
+		});
+		if (allRefused) this.wholeBatchErrors.add(signature);
+	}
+
+	/**
+	 * After an attempt that may have gone through (the answer never arrived), "not found" for
+	 * an id means our own earlier attempt deleted it.
+	 */
+	private recordRefused(batch: PlannedBatch, ids: string[], error: WolkvoxApiError, uncertain: boolean): void {
+		if (uncertain && (error.requestFailure.code === 404 || error.requestFailure.code === 400)) {
+			this.record(batch, ids, { deleted: true, alreadyGone: true });
+			return;
+		}
+		this.record(batch, ids, { deleted: false, error });
+	}
+}
+
+/** The output item of one input item after Batch Across Items. */
+function batchResult(
+	this: IExecuteFunctions,
+	item: ItemDeletion,
+	uniqueIds: string[],
+	duplicates: string[] | undefined,
+	outcomes: Map<string, IdOutcome>,
+): INodeExecutionData {
+	const deleted: string[] = [];
+	const alreadyGone: string[] = [];
+	const refused: Array<{ id: string; error: NodeApiError }> = [];
+	const notSent: string[] = [];
+	let message: string | undefined;
+	for (const id of uniqueIds) {
+		const outcome = outcomes.get(recordKey(item.operation, item.module, id));
+		if (outcome === undefined) notSent.push(id);
+		else if (!outcome.deleted) refused.push({ id, error: outcome.error });
+		else {
+			deleted.push(id);
+			if (outcome.alreadyGone) alreadyGone.push(id);
+			message ??= outcome.message;
+		}
+	}
+
+	if (refused.length === 0 && notSent.length === 0) {
+		const json: IDataObject = {
+			code: 200,
+			error: 'null',
+			msg: message ?? 'Have been succesfully removed',
+			data: { wolkvox_id: deleted },
+		};
+		if (duplicates) json.duplicateIds = duplicates;
+		if (alreadyGone.length) json.alreadyGoneIds = alreadyGone;
+		return { json, pairedItem: { item: item.itemIndex } };
+	}
+
+	const first = refused[0]?.error;
+	const failedCount = refused.length + notSent.length;
+	const parts = [
+		refused.length ? `not deleted: ${refused.map(({ id }) => id).join(', ')}` : '',
+		notSent.length ? `not sent because the node stopped at an earlier error: ${notSent.join(', ')}` : '',
+		deleted.length ? `deleted: ${deleted.join(', ')}` : 'none of its records were deleted',
+	].filter(Boolean);
+	const reason = first ? first.message : 'the node stopped at an earlier error';
+	throw new NodeApiError(
+		this.getNode(),
+		{ notDeleted: [...refused.map(({ id }) => id), ...notSent], deleted },
+		{
+			itemIndex: item.itemIndex,
+			httpCode: first?.httpCode ?? undefined,
+			message:
+				uniqueIds.length === 1
+					? reason
+					: `${failedCount} of ${uniqueIds.length} record IDs could not be deleted: ${reason}`,
+			description: `Item ${item.itemIndex}: ${parts.join('; ')}.${first?.description ? ` ${first.description.replace(/^Item \d+: /, '')}` : ''}`,
+		},
+	);
+}
+
+/** Batch Across Items: ids of all items in as few requests as the limits allow. */
+async function deleteInBatches(
+	this: IExecuteFunctions,
+	connection: Connection,
+	items: INodeExecutionData[],
+	maxIdsPerRequest: number,
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = this.continueOnFail();
+	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const deletions: ItemDeletion[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const request = buildDeleteRequest.call(this, connection, itemIndex);
+			deletions.push({ itemIndex, operation: request.operation, module: request.module, ids: request.ids });
+		} catch (error) {
+			const nodeError = toNodeError.call(this, error, itemIndex);
+			// Nothing has been sent yet: a bad item stops the node before any deletion.
+			if (!continueOnFail) throw nodeError;
+			results[itemIndex] = errorItem(nodeError, itemIndex);
+		}
+	}
+
+	const plan = planBatches(deletions, maxIdsPerRequest);
+	const firstOwner = new Map<string, number>();
+	for (const deletion of deletions) {
+		for (const id of deletion.ids) {
+			const key = recordKey(deletion.operation, deletion.module, id);
+			if (!firstOwner.has(key)) firstOwner.set(key, deletion.itemIndex);
+		}
+	}
+	const run = new BatchDeletion(
+		this,
+		connection,
+		maxIdsPerRequest,
+		!continueOnFail,
+		(operation, module, id) => firstOwner.get(recordKey(operation, module, id)) ?? 0,
+	);
+	await run.run(plan.batches);
+
+	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError; refused: boolean }> = [];
+	for (const deletion of deletions) {
+		const uniqueIds = plan.uniqueIdsByItem.get(deletion.itemIndex) ?? [];
+		try {
+			results[deletion.itemIndex] = batchResult.call(
+				this,
+				deletion,
+				uniqueIds,
+				plan.duplicatesByItem.get(deletion.itemIndex),
+				run.outcomes,
+			);
+		} catch (error) {
+			const nodeError = toNodeError.call(this, error, deletion.itemIndex);
+			results[deletion.itemIndex] = errorItem(nodeError, deletion.itemIndex);
+			const refused = uniqueIds.some((id) => run.outcomes.get(recordKey(deletion.operation, deletion.module, id))?.deleted === false);
+			failures.push({ itemIndex: deletion.itemIndex, error: nodeError, refused });
+		}
+	}
+	if (!continueOnFail && failures.length > 0) {
+		// Stop with the item whose records were refused, and say what already happened to the others.
+		const stop = failures.find((failure) => failure.refused) ?? failures[0];
+		const deletedElsewhere = [...run.outcomes.values()].filter((outcome) => outcome.deleted).length;
+		if (deletedElsewhere > 0) {
+			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, ${deletedElsewhere} record(s) were deleted; the IDs of the items after the error that were not sent yet are untouched.`.trim();
+		}
+		throw stop.error;
+	}
+	return results as INodeExecutionData[];
+}
+
+/** One request per item, sent within the run's limits; outputs keep the input order. */
+async function deletePerItem(
+	this: IExecuteFunctions,
+	connection: Connection,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = this.continueOnFail();
+	const results: INodeExecutionData[] = new Array(items.length);
+	// The failure that stops the node: the one of the lowest item, when several were in flight.
+	const stop: { itemIndex: number; error?: Error } = { itemIndex: items.length };
+
+	const deleteItem = async (itemIndex: number): Promise<void> => {
+		if (stop.error) return;
+		try {
+			const request = buildDeleteRequest.call(this, connection, itemIndex);
+			const envelope = await apiRequest.call(
+				this,
+				connection,
+				{ method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request) },
+				itemIndex,
+			);
+			results[itemIndex] = { json: envelope as IDataObject, pairedItem: { item: itemIndex } };
+		} catch (error) {
+			const nodeError = toNodeError.call(this, error, itemIndex);
+			if (continueOnFail) results[itemIndex] = errorItem(nodeError, itemIndex);
+			else if (itemIndex < stop.itemIndex) Object.assign(stop, { itemIndex, error: nodeError });
+		}
+	};
+
+	// Items are started in order; the scheduler bounds how many run at once.
+	const inFlight: Array<Promise<void>> = [];
+	const window = Math.max(1, connection.scheduler.concurrency);
+	for (let itemIndex = 0; itemIndex < items.length && !stop.error; itemIndex++) {
+		inFlight.push(deleteItem(itemIndex));
+		if (inFlight.length >= window) await inFlight.shift();
+	}
+	await Promise.all(inFlight);
+	if (stop.error) throw stop.error;
+	return results;
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	connection: Connection,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const settings = withOptions.call(this, connection);
-	return await mapItems.call(this, items, async (itemIndex) => {
-		const request = buildDeleteRequest.call(this, settings, itemIndex);
-		const envelope = await apiRequest.call(
-			this,
-			settings,
-			{ method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request) },
-			itemIndex,
-		);
-		return { json: envelope as IDataObject, pairedItem: { item: itemIndex } };
-	});
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	if (options.batchAcrossItems === true) {
+		const maxIds = Number(options.maxIdsPerRequest);
+		return await deleteInBatches.call(this, settings, items, Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : 100);
+	}
+	return await deletePerItem.call(this, settings, items);
 }
