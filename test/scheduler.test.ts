@@ -1,0 +1,51 @@
+import { sleep } from 'n8n-workflow';
+
+import { RequestScheduler } from '../nodes/WolkvoxCrm/transport/scheduler';
+
+/** Runs `count` tasks of `durationMs` through the scheduler; returns start/end times and the peak in flight. */
+async function runTasks(scheduler: RequestScheduler, count: number, durationMs: number) {
+	let inFlight = 0;
+	let peak = 0;
+	const spans: Array<{ start: number; end: number }> = [];
+	await Promise.all(
+		Array.from({ length: count }, async () =>
+			await scheduler.run(async () => {
+				const start = Date.now();
+				inFlight++;
+				peak = Math.max(peak, inFlight);
+				await sleep(durationMs);
+				inFlight--;
+				spans.push({ start, end: Date.now() });
+			}),
+		),
+	);
+	return { spans, peak };
+}
+
+describe('RequestScheduler', () => {
+	test('never more tasks in flight than the concurrency, and all of it is used', async () => {
+		const { peak, spans } = await runTasks(new RequestScheduler(3, 0), 12, 15);
+		expect(peak).toBe(3);
+		expect(spans).toHaveLength(12);
+	});
+
+	test('a task that fails frees its slot', async () => {
+		const scheduler = new RequestScheduler(1, 0);
+		await expect(scheduler.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		await expect(scheduler.run(async () => 'next')).resolves.toBe('next');
+	});
+
+	test('Max 5 per second: a task starts only a second after the one 5 places before it finished', async () => {
+		const { spans } = await runTasks(new RequestScheduler(5, 5), 11, 5);
+		const sorted = [...spans].sort((a, b) => a.start - b.start);
+		for (let index = 5; index < sorted.length; index++) {
+			expect(sorted[index].start - sorted[index - 5].end).toBeGreaterThanOrEqual(999);
+		}
+	});
+
+	test('below one per second (0.5): one start every two seconds', async () => {
+		const { spans } = await runTasks(new RequestScheduler(2, 0.5), 2, 1);
+		const [first, second] = [...spans].sort((a, b) => a.start - b.start);
+		expect(second.start - first.end).toBeGreaterThanOrEqual(1999);
+	});
+});
