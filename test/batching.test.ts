@@ -199,4 +199,40 @@ describe('retries against injected faults', () => {
 		});
 		expect(remainingIds(sandbox)).toStrictEqual(started.ids.slice(3));
 	});
+
+	test('one request per item: a lost answer followed by "not found" also ends as deleted', async () => {
+		const started = await sandboxWithContacts(5, { faults: { rate: 1, kinds: ['truncated'], afterCommit: true, seed: 5 } });
+		sandbox = started.sandbox;
+		const running = runDeletes(sandbox, [started.ids[0]], { maxRetries: 3, maxRetryWait: 0.2 }, 'stopWorkflow', false);
+		const deadline = Date.now() + 5000;
+		while (deleteRequests(sandbox).length === 0 && Date.now() < deadline) await sleep(2);
+		sandbox.configure({ faults: null });
+		const result = await running;
+
+		expect(result.status).toBe('success');
+		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({
+			data: { wolkvox_id: [started.ids[0]] },
+			alreadyGoneIds: [started.ids[0]],
+		});
+		expect(remainingIds(sandbox)).toStrictEqual(started.ids.slice(1));
+	});
+
+	test('"not found" for only some ids after a server error is a real refusal: the others still exist and are not reported deleted', async () => {
+		const started = await sandboxWithContacts(5, { faults: { rate: 1, kinds: ['http500'], seed: 5 } });
+		sandbox = started.sandbox;
+		const running = runDeletes(
+			sandbox,
+			[[started.ids[0], 'ffffffffffffffffffffffff']],
+			{ maxRetries: 3, maxRetryWait: 0.2 },
+			'continueRegularOutput',
+		);
+		const deadline = Date.now() + 5000;
+		while (deleteRequests(sandbox).length === 0 && Date.now() < deadline) await sleep(2);
+		sandbox.configure({ faults: null });
+		const result = await running;
+
+		const [item] = result.outputOf(NODE_NAME);
+		expect(item.json.error).toBe('The wolkvox CRM API refused the request: RECORD NOT FOUND');
+		expect(remainingIds(sandbox)).toStrictEqual(started.ids);
+	});
 });

@@ -19,26 +19,3 @@ export function errorItem(error: NodeError, itemIndex: number): INodeExecutionDa
 	if (error.description) json.details = error.description;
 	return { json, pairedItem: { item: itemIndex } };
 }
-
-/**
- * Runs `processItem` for every input item in order and returns one output item per input.
- * A failure stops the node, unless the node is set to continue on fail: then that item
- * becomes an error item and the others go on.
- */
-export async function mapItems(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	processItem: (itemIndex: number) => Promise<INodeExecutionData>,
-): Promise<INodeExecutionData[]> {
-	const results: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			results.push(await processItem(itemIndex));
-		} catch (error) {
-			const nodeError = toNodeError.call(this, error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			results.push(errorItem(nodeError, itemIndex));
-		}
-	}
-	return results;
-}

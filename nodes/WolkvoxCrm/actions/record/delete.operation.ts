@@ -123,6 +123,33 @@ export function deleteRequestBody(request: DeleteRequest): IDataObject {
 /** Errors the API gives about the records themselves, which can be narrowed down to an id. */
 const RECORD_LEVEL_CODES = new Set([400, 404, 412, 417]);
 
+/** What "this record does not exist" may come as. */
+const NOT_FOUND_CODES = new Set([400, 404]);
+
+/**
+ * "Not found" for every id of a request, after an attempt of it whose answer was lost (reset,
+ * cut off, server error): that attempt deleted them, so they are gone as asked. If the answer
+ * names only some of the ids, the others still exist, so the lost attempt changed nothing
+ * (a delete is all or nothing) and the named ids really are unknown.
+ */
+function isGoneAfterLostAnswer(error: unknown, ids: string[], afterLostAnswer?: boolean): boolean {
+	if (!(error instanceof WolkvoxApiError) || !(afterLostAnswer ?? error.uncertain)) return false;
+	const failure = error.requestFailure;
+	if (failure.kind !== 'apiError' || !NOT_FOUND_CODES.has(failure.code ?? 0)) return false;
+	return failure.namedIds.length === 0 ? ids.length === 1 : ids.every((id) => failure.namedIds.includes(id));
+}
+
+/** The output for records found gone after such an attempt, shaped like the API's own answer. */
+function alreadyGoneAnswer(ids: string[]): IDataObject {
+	return {
+		code: 200,
+		error: 'null',
+		msg: 'Already deleted: an earlier attempt whose answer was lost went through',
+		data: { wolkvox_id: ids },
+		alreadyGoneIds: ids,
+	};
+}
+
 type IdOutcome =
 	| { deleted: true; message?: string; alreadyGone: boolean }
 	| { deleted: false; error: NodeApiError };
@@ -226,7 +253,8 @@ class BatchDeletion {
 		const named = failure.namedIds.filter((id) => batch.ids.includes(id));
 		const signature = `${code}|${failure.apiError ?? ''}`;
 		if (named.length > 0 && named.length < batch.ids.length) {
-			this.recordRefused(batch, named, error, uncertain);
+			// Some ids still exist, so no earlier attempt of this batch went through: the named ones are unknown.
+			this.record(batch, named, { deleted: false, error });
 			await this.send({ ...batch, ids: batch.ids.filter((id) => !named.includes(id)) }, uncertain);
 			return;
 		}
@@ -244,12 +272,9 @@ class BatchDeletion {
 		if (allRefused) this.wholeBatchErrors.add(signature);
 	}
 
-	/**
-	 * After an attempt that may have gone through (the answer never arrived), "not found" for
-	 * an id means our own earlier attempt deleted it.
-	 */
+	/** The whole batch was refused: gone already (see isGoneAfterLostAnswer) or really refused. */
 	private recordRefused(batch: PlannedBatch, ids: string[], error: WolkvoxApiError, uncertain: boolean): void {
-		if (uncertain && (error.requestFailure.code === 404 || error.requestFailure.code === 400)) {
+		if (isGoneAfterLostAnswer(error, ids, uncertain)) {
 			this.record(batch, ids, { deleted: true, alreadyGone: true });
 			return;
 		}
@@ -399,8 +424,9 @@ async function deletePerItem(
 
 	const deleteItem = async (itemIndex: number): Promise<void> => {
 		if (stop.error) return;
+		let request: DeleteRequest | undefined;
 		try {
-			const request = buildDeleteRequest.call(this, connection, itemIndex);
+			request = buildDeleteRequest.call(this, connection, itemIndex);
 			const envelope = await apiRequest.call(
 				this,
 				connection,
@@ -409,6 +435,10 @@ async function deletePerItem(
 			);
 			results[itemIndex] = { json: envelope as IDataObject, pairedItem: { item: itemIndex } };
 		} catch (error) {
+			if (request && isGoneAfterLostAnswer(error, request.ids)) {
+				results[itemIndex] = { json: alreadyGoneAnswer(request.ids), pairedItem: { item: itemIndex } };
+				return;
+			}
 			const nodeError = toNodeError.call(this, error, itemIndex);
 			if (continueOnFail) results[itemIndex] = errorItem(nodeError, itemIndex);
 			else if (itemIndex < stop.itemIndex) Object.assign(stop, { itemIndex, error: nodeError });
