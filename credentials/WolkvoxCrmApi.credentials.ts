@@ -43,6 +43,16 @@ function credentialTestRules(): ICredentialTestRequest['rules'] {
 			rules.push({ type: 'responseSuccessBody', properties: { key: 'code', value, message } });
 		}
 	}
+	// Every answer of the API carries a `code`; an HTML page or a cut-off body with HTTP 200 does not.
+	rules.push({
+		type: 'responseSuccessBody',
+		properties: {
+			key: 'code',
+			value: undefined,
+			message:
+				'The server did not answer like the wolkvox CRM API: check the CRM Server (the host you see after logging in at crm.wolkvox.com, e.g. crm0001.wolkvox.com).',
+		},
+	});
 	for (const code of REDIRECT_CODES) {
 		rules.push({
 			type: 'responseCode',

@@ -94,6 +94,18 @@ describe('Wolkvox CRM API credential', () => {
 		});
 	});
 
+	test.each([
+		['an HTML page', '<html><body>Iniciar sesión</body></html>'],
+		['a cut-off body', '{"code":"200","error":"nu'],
+	])('HTTP 200 with %s fails the test with advice on the server', async (_, body) => {
+		nock(ORIGIN).get(USAGE_PATH).query(true).reply(200, body);
+		const result = await runCredentialTest(credentials());
+		expect(result).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('The server did not answer like the wolkvox CRM API'),
+		});
+	});
+
 	test('a redirect fails the test and is not followed', async () => {
 		nock(ORIGIN).get(USAGE_PATH).query(true).reply(302, '', { Location: 'https://login.example.net/' });
 		const elsewhere = nock('https://login.example.net').get(/.*/).reply(200, usageAnswer);

@@ -227,7 +227,7 @@ describe('no error path puts the token into outputs, errors or the stored run', 
 			(kind) => [`fault ${kind}`, { faults: { rate: 1, kinds: [kind], stallMs: 1500 } }] as const,
 		),
 	];
-	// See the test.failing below: these two answers pass the credential test today.
+	// HTTP 200 that is not the API: checked on their own below.
 	const FALSE_SUCCESS = new Set(['fault html', 'fault truncated']);
 
 	async function credentialTestAgainst(options: Record<string, unknown>) {
@@ -251,11 +251,10 @@ describe('no error path puts the token into outputs, errors or the stored run', 
 		if (!FALSE_SUCCESS.has(name)) expect(outcome.status).toBe(name === 'success' ? 'OK' : 'Error');
 	});
 
-	// BUG (credential, owner to fix): the declarative credential test only looks at the HTTP status
-	// and at `code` in a JSON body, so a server that answers HTTP 200 with an HTML page (a wrong
-	// host, a login or maintenance page) or with a cut-off body passes: "Connection successful!".
-	// The node itself refuses both answers. Expected: status "Error" with advice on the CRM Server.
-	test.failing.each([...FALSE_SUCCESS])('the credential test fails on %s (HTTP 200, not the API)', async (name) => {
+	// Found by this suite: an HTML page (a wrong host, a login or maintenance page) or a cut-off
+	// body with HTTP 200 used to pass the credential test. The test now fails any answer without
+	// a `code`, as the node refuses both answers.
+	test.each([...FALSE_SUCCESS])('the credential test fails on %s (HTTP 200, not the API)', async (name) => {
 		const options = CREDENTIAL_PATHS.find(([pathName]) => pathName === name)![1];
 		const outcome = await credentialTestAgainst(options);
 		expect(outcome.status).toBe('Error');

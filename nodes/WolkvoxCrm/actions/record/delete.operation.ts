@@ -453,7 +453,14 @@ async function deletePerItem(
 		if (inFlight.length >= window) await inFlight.shift();
 	}
 	await Promise.all(inFlight);
-	if (stop.error) throw stop.error;
+	if (stop.error) {
+		// Without Continue On Fail every result so far is a success.
+		const done = results.filter(Boolean).length;
+		if (done > 0 && (stop.error instanceof NodeApiError || stop.error instanceof NodeOperationError)) {
+			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, the records of ${done} earlier item(s) were deleted.`.trim();
+		}
+		throw stop.error;
+	}
 	return results;
 }
 
