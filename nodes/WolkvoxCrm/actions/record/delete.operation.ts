@@ -445,14 +445,14 @@ async function deletePerItem(
 		}
 	};
 
-	// Items are started in order; the scheduler bounds how many run at once.
-	const inFlight: Array<Promise<void>> = [];
-	const window = Math.max(1, connection.scheduler.concurrency);
-	for (let itemIndex = 0; itemIndex < items.length && !stop.error; itemIndex++) {
-		inFlight.push(deleteItem(itemIndex));
-		if (inFlight.length >= window) await inFlight.shift();
-	}
-	await Promise.all(inFlight);
+	// As many workers as requests may be in flight, each taking the next item in order, so a
+	// request that waits to be retried never holds the other items back.
+	let nextItem = 0;
+	const worker = async () => {
+		while (!stop.error && nextItem < items.length) await deleteItem(nextItem++);
+	};
+	const workers = Math.max(1, Math.min(connection.scheduler.concurrency, items.length));
+	await Promise.all(Array.from({ length: workers }, worker));
 	if (stop.error) {
 		// Without Continue On Fail every result so far is a success.
 		const done = results.filter(Boolean).length;
