@@ -1,7 +1,12 @@
-import { sleep } from 'n8n-workflow';
-
 import { NODE_NAME } from './helpers/node';
-import { deleteRequests, remainingIds, runDeletes, sandboxWithContacts, type Sandbox } from './helpers/sandbox';
+import {
+	deleteRequests,
+	healAfterFirstDelete,
+	remainingIds,
+	runDeletes,
+	sandboxWithContacts,
+	type Sandbox,
+} from './helpers/sandbox';
 
 const BATCH = { batchAcrossItems: true, maxIdsPerRequest: 100 };
 
@@ -187,9 +192,7 @@ describe('retries against injected faults', () => {
 		sandbox = started.sandbox;
 		// The first attempt deletes and loses the answer; the faults stop, the retry finds the ids gone.
 		const running = runDeletes(sandbox, [started.ids.slice(0, 3)], { ...BATCH, maxRetries: 3, maxRetryWait: 0.2 });
-		const deadline = Date.now() + 5000;
-		while (deleteRequests(sandbox).length === 0 && Date.now() < deadline) await sleep(2);
-		sandbox.configure({ faults: null });
+		await healAfterFirstDelete(sandbox);
 		const result = await running;
 
 		expect(result.status).toBe('success');
@@ -204,9 +207,7 @@ describe('retries against injected faults', () => {
 		const started = await sandboxWithContacts(5, { faults: { rate: 1, kinds: ['truncated'], afterCommit: true, seed: 5 } });
 		sandbox = started.sandbox;
 		const running = runDeletes(sandbox, [started.ids[0]], { maxRetries: 3, maxRetryWait: 0.2 }, 'stopWorkflow', false);
-		const deadline = Date.now() + 5000;
-		while (deleteRequests(sandbox).length === 0 && Date.now() < deadline) await sleep(2);
-		sandbox.configure({ faults: null });
+		await healAfterFirstDelete(sandbox);
 		const result = await running;
 
 		expect(result.status).toBe('success');
@@ -226,9 +227,7 @@ describe('retries against injected faults', () => {
 			{ maxRetries: 3, maxRetryWait: 0.2 },
 			'continueRegularOutput',
 		);
-		const deadline = Date.now() + 5000;
-		while (deleteRequests(sandbox).length === 0 && Date.now() < deadline) await sleep(2);
-		sandbox.configure({ faults: null });
+		await healAfterFirstDelete(sandbox);
 		const result = await running;
 
 		const [item] = result.outputOf(NODE_NAME);

@@ -1,5 +1,6 @@
 /** Starts the local wolkvox sandbox with generated contacts and runs the node against it over HTTP. */
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { generateRecords, startSandbox } from '../../sandbox/server';
 import { deleteWorkflow, run } from './node';
@@ -45,4 +46,11 @@ export async function runDeletes(
 		),
 		{ server: sandbox.url, token: sandbox.token, crmOperation: '' },
 	);
+}
+
+/** Waits (up to 5 s) until the first delete request reached the sandbox, then switches its faults off. */
+export async function healAfterFirstDelete(sandbox: Sandbox): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while (deleteRequests(sandbox).length === 0 && Date.now() < deadline) await sleep(2);
+	sandbox.configure({ faults: null });
 }
