@@ -162,7 +162,7 @@ describe('Record → Delete: what the server says no with', () => {
 		const error = result.nodeError(NODE_NAME)!;
 		expect(error.context.itemIndex).toBe(1);
 		expect(error.description).toMatch(/^Item 1: /);
-		expect(error.description).toContain('Before the node stopped, the records of 1 earlier item(s) were deleted.');
+		expect(error.description).toContain('Before the node stopped, the records of 1 other item(s) were deleted.');
 	});
 });
 

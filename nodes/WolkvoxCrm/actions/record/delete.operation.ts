@@ -457,7 +457,7 @@ async function deletePerItem(
 		// Without Continue On Fail every result so far is a success.
 		const done = results.filter(Boolean).length;
 		if (done > 0 && (stop.error instanceof NodeApiError || stop.error instanceof NodeOperationError)) {
-			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, the records of ${done} earlier item(s) were deleted.`.trim();
+			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, the records of ${done} other item(s) were deleted.`.trim();
 		}
 		throw stop.error;
 	}
