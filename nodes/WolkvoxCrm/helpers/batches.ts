@@ -23,6 +23,8 @@ export interface BatchPlan {
 	uniqueIdsByItem: Map<number, string[]>;
 	/** Per item: ids it repeats, or that an earlier item already asked for (sent once). */
 	duplicatesByItem: Map<number, string[]>;
+	/** Per record (see recordKey): the first item that asked for it, to be named in its errors. */
+	firstOwner: Map<string, number>;
 }
 
 /** Key of one id within one module of one CRM operation. */
@@ -33,7 +35,7 @@ export function recordKey(operation: string, module: string, id: string): string
 export function planBatches(items: ItemDeletion[], maxIdsPerRequest: number): BatchPlan {
 	const size = Math.max(1, Math.floor(maxIdsPerRequest));
 	const idsByTarget = new Map<string, PlannedBatch>();
-	const requested = new Set<string>();
+	const firstOwner = new Map<string, number>();
 	const uniqueIdsByItem = new Map<number, string[]>();
 	const duplicatesByItem = new Map<number, string[]>();
 
@@ -48,11 +50,11 @@ export function planBatches(items: ItemDeletion[], maxIdsPerRequest: number): Ba
 		const duplicates: string[] = [];
 		for (const id of item.ids) {
 			const key = recordKey(item.operation, item.module, id);
-			if (own.has(id) || requested.has(key)) {
+			if (own.has(id) || firstOwner.has(key)) {
 				if (!duplicates.includes(id)) duplicates.push(id);
 			}
-			if (!requested.has(key)) {
-				requested.add(key);
+			if (!firstOwner.has(key)) {
+				firstOwner.set(key, item.itemIndex);
 				target.ids.push(id);
 			}
 			own.add(id);
@@ -67,5 +69,5 @@ export function planBatches(items: ItemDeletion[], maxIdsPerRequest: number): Ba
 			batches.push({ operation: target.operation, module: target.module, ids: target.ids.slice(start, start + size) });
 		}
 	}
-	return { batches, uniqueIdsByItem, duplicatesByItem };
+	return { batches, uniqueIdsByItem, duplicatesByItem, firstOwner };
 }

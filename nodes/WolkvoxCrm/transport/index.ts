@@ -136,6 +136,8 @@ function headerText(headers: Record<string, unknown> | undefined, name: string):
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
 	if (value === undefined || value.trim() === '') return undefined;
 	if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+	// Anything else must be an HTTP date ("Sat, 28 Nov 2026 12:00:30 GMT"); Date.parse reads "-3" as a year.
+	if (!/[a-z]/i.test(value)) return undefined;
 	const date = Date.parse(value);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -76,9 +76,8 @@ function positiveNumber(value: unknown, fallback: number, minimum = 0): number {
 	return value === undefined || value === '' || !Number.isFinite(number) || number < minimum ? fallback : number;
 }
 
-/** The connection with the node's options applied; options are read once, from the first item. */
-export function withOptions(this: IExecuteFunctions, connection: Connection): Connection {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+/** The connection with the node's options (read once, from the first item) applied. */
+export function withOptions(connection: Connection, options: IDataObject): Connection {
 	const timeoutSeconds = positiveNumber(options.timeout, connection.timeoutMs / 1000, 0.001);
 	return {
 		...connection,

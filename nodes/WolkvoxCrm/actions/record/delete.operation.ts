@@ -365,19 +365,12 @@ async function deleteInBatches(
 	}
 
 	const plan = planBatches(deletions, maxIdsPerRequest);
-	const firstOwner = new Map<string, number>();
-	for (const deletion of deletions) {
-		for (const id of deletion.ids) {
-			const key = recordKey(deletion.operation, deletion.module, id);
-			if (!firstOwner.has(key)) firstOwner.set(key, deletion.itemIndex);
-		}
-	}
 	const run = new BatchDeletion(
 		this,
 		connection,
 		maxIdsPerRequest,
 		!continueOnFail,
-		(operation, module, id) => firstOwner.get(recordKey(operation, module, id)) ?? 0,
+		(operation, module, id) => plan.firstOwner.get(recordKey(operation, module, id)) ?? 0,
 	);
 	await run.run(plan.batches);
 
@@ -469,8 +462,8 @@ export async function execute(
 	connection: Connection,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const settings = withOptions.call(this, connection);
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const settings = withOptions(connection, options);
 	if (options.batchAcrossItems === true) {
 		const maxIds = Number(options.maxIdsPerRequest);
 		return await deleteInBatches.call(this, settings, items, Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : 100);
