@@ -5,6 +5,7 @@ import { planBatches, recordKey, type ItemDeletion, type PlannedBatch } from '..
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
 import { apiRequest, WolkvoxApiError, type Connection } from '../../transport';
 import type { WolkvoxEnvelope } from '../../transport/envelope';
+import { runPerItem } from '../../engine/perItem';
 import { errorItem, toNodeError } from '../items';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 
@@ -410,51 +411,25 @@ async function deletePerItem(
 	connection: Connection,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
-	const results: INodeExecutionData[] = new Array(items.length);
-	// The failure that stops the node: the one of the lowest item, when several were in flight.
-	const stop: { itemIndex: number; error?: Error } = { itemIndex: items.length };
-
-	const deleteItem = async (itemIndex: number): Promise<void> => {
-		if (stop.error) return;
-		let request: DeleteRequest | undefined;
-		try {
-			request = buildDeleteRequest.call(this, connection, itemIndex);
-			const envelope = await apiRequest.call(
-				this,
-				connection,
-				{ method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request) },
-				itemIndex,
-			);
-			results[itemIndex] = { json: envelope as IDataObject, pairedItem: { item: itemIndex } };
-		} catch (error) {
-			if (request && isGoneAfterLostAnswer(error, request.ids)) {
-				results[itemIndex] = { json: alreadyGoneAnswer(request.ids), pairedItem: { item: itemIndex } };
-				return;
+	return await runPerItem.call(this, items.length, {
+		concurrency: connection.scheduler.concurrency,
+		alreadyDone: (doneItems) => `the records of ${doneItems} other item(s) were deleted`,
+		handle: async (itemIndex) => {
+			const request = buildDeleteRequest.call(this, connection, itemIndex);
+			try {
+				const envelope = await apiRequest.call(
+					this,
+					connection,
+					{ method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request) },
+					itemIndex,
+				);
+				return [{ json: envelope as IDataObject, pairedItem: { item: itemIndex } }];
+			} catch (error) {
+				if (!isGoneAfterLostAnswer(error, request.ids)) throw error;
+				return [{ json: alreadyGoneAnswer(request.ids), pairedItem: { item: itemIndex } }];
 			}
-			const nodeError = toNodeError.call(this, error, itemIndex);
-			if (continueOnFail) results[itemIndex] = errorItem(nodeError, itemIndex);
-			else if (itemIndex < stop.itemIndex) Object.assign(stop, { itemIndex, error: nodeError });
-		}
-	};
-
-	// As many workers as requests may be in flight, each taking the next item in order, so a
-	// request that waits to be retried never holds the other items back.
-	let nextItem = 0;
-	const worker = async () => {
-		while (!stop.error && nextItem < items.length) await deleteItem(nextItem++);
-	};
-	const workers = Math.max(1, Math.min(connection.scheduler.concurrency, items.length));
-	await Promise.all(Array.from({ length: workers }, worker));
-	if (stop.error) {
-		// Without Continue On Fail every result so far is a success.
-		const done = results.filter(Boolean).length;
-		if (done > 0 && (stop.error instanceof NodeApiError || stop.error instanceof NodeOperationError)) {
-			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, the records of ${done} other item(s) were deleted.`.trim();
-		}
-		throw stop.error;
-	}
-	return results;
+		},
+	});
 }
 
 export async function execute(
