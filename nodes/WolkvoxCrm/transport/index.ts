@@ -62,6 +62,13 @@ export interface ApiRequest {
 	endpoint: string;
 	body?: IDataObject;
 	qs?: IDataObject;
+	/**
+	 * Whether the request may be sent again after an attempt that may have taken effect (a lost
+	 * or cut-off answer, a server error). Deletes and updates may; a create may not: it would
+	 * make the record twice. Refusals that certainly changed nothing (rate limits, a refused
+	 * connection) are retried either way. Default true.
+	 */
+	resendable?: boolean;
 }
 
 /** A failed API call, with what the callers need to decide what to do next. */
@@ -279,7 +286,8 @@ export async function apiRequest(
 		const { failure } = result;
 		uncertain ||= failure.mayHaveTakenEffect;
 		const cancelled = this.getExecutionCancelSignal?.()?.aborted === true;
-		if (!failure.retryable || attempt > connection.retry.maxRetries || cancelled) {
+		const mustNotResend = request.resendable === false && failure.mayHaveTakenEffect;
+		if (!failure.retryable || mustNotResend || attempt > connection.retry.maxRetries || cancelled) {
 			const { message, description, httpCode, errorResponse } = describeFailure(failure, connection.server, {
 				itemIndex,
 				attempts: attempt,
