@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getConnection, type Connection } from '../transport';
+import { addRunHints } from './hints';
 import { errorItem, toNodeError } from './items';
 import * as record from './record/Record.resource';
 
@@ -39,5 +40,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (!this.continueOnFail()) throw nodeError;
 		return [items.map((_, itemIndex) => errorItem(nodeError, itemIndex))];
 	}
-	return [await selected.execute.call(this, connection, items)];
+	try {
+		return [await selected.execute.call(this, connection, items)];
+	} finally {
+		addRunHints.call(this, connection.scheduler.stats);
+	}
 }
