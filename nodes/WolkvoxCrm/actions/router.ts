@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { getConnection, type Connection } from '../transport';
 import { errorItem, toNodeError } from './items';
 import * as record from './record/Record.resource';
+import * as token from './token/Token.resource';
 
 type OperationModule = {
 	execute(
@@ -15,6 +16,7 @@ type OperationModule = {
 
 const resources: Record<string, Record<string, OperationModule>> = {
 	record: record.operations,
+	token: token.operations,
 };
 
 /** Hands the input to the chosen operation; resource and operation are the same for all items. */

@@ -187,9 +187,11 @@ function classifyReading(
 	}
 	const code = reading.apiCode !== undefined && reading.apiCode >= 400 ? reading.apiCode : reading.status;
 	const text = `${reading.apiError ?? ''} ${reading.apiMessage ?? ''}`;
+	// A used-up daily quota does not pass within the run, whatever status it comes with.
+	const dailyQuota = code >= 400 && code < 500 && DAILY_QUOTA_TEXT.test(text);
 	const rateLimited =
-		code === 429 ||
-		((code === 403 || code === 416) && (RATE_LIMIT_TEXT.test(text) || retryAfter !== undefined) && !DAILY_QUOTA_TEXT.test(text));
+		!dailyQuota &&
+		(code === 429 || ((code === 403 || code === 416) && (RATE_LIMIT_TEXT.test(text) || retryAfter !== undefined)));
 	const serverError = code >= 500 && code !== 501 && code !== 505;
 	return {
 		kind: 'apiError',
@@ -201,6 +203,7 @@ function classifyReading(
 		envelope: JSON.parse(redact(JSON.stringify(reading.envelope), secrets)) as JsonObject,
 		namedIds: namedIds(reading.envelope),
 		rateLimited,
+		dailyQuota,
 		retryAfterMs: retryAfter,
 		retryable: rateLimited || serverError,
 		mayHaveTakenEffect: serverError,

@@ -94,12 +94,8 @@ export function withOptions(connection: Connection, options: IDataObject): Conne
 	};
 }
 
-/** The CRM operation and module for one item, or an error that says which field to fill. */
-export function readCrmTarget(
-	this: IExecuteFunctions,
-	connection: Connection,
-	itemIndex: number,
-): { operation: string; module: string } {
+/** The CRM operation for one item (the node's, else the credential's), or an error that says where to fill it. */
+export function readCrmOperation(this: IExecuteFunctions, connection: Connection, itemIndex: number): string {
 	const ownOperation = String(this.getNodeParameter('crmOperation', itemIndex, '') ?? '').trim();
 	const operation = ownOperation || connection.defaultCrmOperation;
 	if (operation === '') {
@@ -108,6 +104,16 @@ export function readCrmTarget(
 			description: `Item ${itemIndex}: fill in CRM Operation on this node, or in the Wolkvox CRM API credential (the part after ADMIN_@ in the admin login).`,
 		});
 	}
+	return operation;
+}
+
+/** The CRM operation and module for one item, or an error that says which field to fill. */
+export function readCrmTarget(
+	this: IExecuteFunctions,
+	connection: Connection,
+	itemIndex: number,
+): { operation: string; module: string } {
+	const operation = readCrmOperation.call(this, connection, itemIndex);
 	const module = String(this.getNodeParameter('module', itemIndex, '') ?? '').trim();
 	if (module === '') {
 		throw new NodeOperationError(this.getNode(), 'No module is set', {

@@ -6,6 +6,7 @@ import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
 import { apiRequest, WolkvoxApiError, type Connection } from '../../transport';
 import type { WolkvoxEnvelope } from '../../transport/envelope';
 import { runPerItem } from '../../engine/perItem';
+import { checkQuotaIfAsked, quotaGuardOption } from '../../engine/quota';
 import { errorItem, toNodeError } from '../items';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 
@@ -58,6 +59,7 @@ export const description: INodeProperties[] = [
 				default: 100,
 				description: 'With Batch Across Items: the most record IDs sent in one request',
 			},
+			quotaGuardOption,
 			...requestOptions,
 		],
 	},
@@ -347,6 +349,7 @@ async function deleteInBatches(
 	this: IExecuteFunctions,
 	connection: Connection,
 	items: INodeExecutionData[],
+	options: IDataObject,
 	maxIdsPerRequest: number,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
@@ -366,6 +369,11 @@ async function deleteInBatches(
 	}
 
 	const plan = planBatches(deletions, maxIdsPerRequest);
+	await checkQuotaIfAsked(this, connection, options, {
+		crmOperation: plan.batches[0]?.operation ?? '',
+		needed: plan.batches.length,
+		itemIndex: deletions[0]?.itemIndex ?? 0,
+	});
 	const run = new BatchDeletion(
 		this,
 		connection,
@@ -405,12 +413,36 @@ async function deleteInBatches(
 	return results as INodeExecutionData[];
 }
 
+/** Per item: one request for each item whose delete is valid (the others fail before sending). */
+async function checkPerItemQuota(
+	this: IExecuteFunctions,
+	connection: Connection,
+	items: INodeExecutionData[],
+	options: IDataObject,
+): Promise<void> {
+	if (options.quotaGuard !== true) return;
+	let needed = 0;
+	let first: { itemIndex: number; crmOperation: string } | undefined;
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const request = buildDeleteRequest.call(this, connection, itemIndex);
+			first ??= { itemIndex, crmOperation: request.operation };
+			needed++;
+		} catch {
+			// This item fails before sending anything, in the run itself.
+		}
+	}
+	if (first) await checkQuotaIfAsked(this, connection, options, { ...first, needed });
+}
+
 /** One request per item, sent within the run's limits; outputs keep the input order. */
 async function deletePerItem(
 	this: IExecuteFunctions,
 	connection: Connection,
 	items: INodeExecutionData[],
+	options: IDataObject,
 ): Promise<INodeExecutionData[]> {
+	await checkPerItemQuota.call(this, connection, items, options);
 	return await runPerItem.call(this, items.length, {
 		concurrency: connection.scheduler.concurrency,
 		alreadyDone: (doneItems) => `the records of ${doneItems} other item(s) were deleted`,
@@ -425,7 +457,7 @@ async function deletePerItem(
 				);
 				return [{ json: envelope as IDataObject, pairedItem: { item: itemIndex } }];
 			} catch (error) {
-				if (!isGoneAfterLostAnswer(error, request.ids)) throw error;
+				if (!isGoneAfterLostAnswer(error, request.ids)) throw toNodeError.call(this, error, itemIndex);
 				return [{ json: alreadyGoneAnswer(request.ids), pairedItem: { item: itemIndex } }];
 			}
 		},
@@ -441,7 +473,7 @@ export async function execute(
 	const settings = withOptions(connection, options);
 	if (options.batchAcrossItems === true) {
 		const maxIds = Number(options.maxIdsPerRequest);
-		return await deleteInBatches.call(this, settings, items, Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : 100);
+		return await deleteInBatches.call(this, settings, items, options, Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : 100);
 	}
-	return await deletePerItem.call(this, settings, items);
+	return await deletePerItem.call(this, settings, items, options);
 }
