@@ -244,7 +244,9 @@ async function attemptOnce(
 	} catch (error) {
 		return { ok: false, failure: classifyNetworkError(error, connection.secrets) };
 	}
-	const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	// A server that echoes the token must not put it into an output item or an error.
+	const body = redact(text, connection.secrets);
 	const reading = readEnvelope(response.statusCode, body, headerText(response.headers, 'location'));
 	if (reading.kind === 'success') return { ok: true, envelope: reading.envelope };
 	const retryAfter = retryAfterMs(headerText(response.headers, 'retry-after'));
