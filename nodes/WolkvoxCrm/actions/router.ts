@@ -5,6 +5,7 @@ import { getConnection, type Connection } from '../transport';
 import { addRunHints } from './hints';
 import { errorItem, toNodeError } from './items';
 import * as record from './record/Record.resource';
+import * as token from './token/Token.resource';
 
 type OperationModule = {
 	execute(
@@ -16,6 +17,7 @@ type OperationModule = {
 
 const resources: Record<string, Record<string, OperationModule>> = {
 	record: record.operations,
+	token: token.operations,
 };
 
 /** Hands the input to the chosen operation; resource and operation are the same for all items. */

@@ -90,8 +90,8 @@ const YIELD_EVERY_MS = 15;
 export interface BatchRunOptions {
 	maxUnitsPerRequest: number;
 	stopOnFirstFailure: boolean;
-	/** Read every item before the first request (e.g. to check the quota for the exact plan). */
-	planBeforeSending?: (requestsNeeded: number) => Promise<void>;
+	/** Read every item before the first request, and see the plan (e.g. to check the quota for it). */
+	planBeforeSending?: (plan: { requests: number; firstTarget?: Target; firstItemIndex?: number }) => Promise<void>;
 }
 
 interface ItemState<Unit, Result> {
@@ -164,7 +164,8 @@ export class BatchRun<Unit, Result> {
 		}
 		this.finishReading();
 		if (planFirst && !this.stopped) {
-			await this.options.planBeforeSending!(this.queue.length);
+			const first = this.queue[0]?.units[0];
+			await this.options.planBeforeSending!({ requests: this.queue.length, firstTarget: first?.target, firstItemIndex: first?.firstOwner });
 			workers.push(...this.startWorkers());
 		}
 		await Promise.all(workers);

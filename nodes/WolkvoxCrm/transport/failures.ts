@@ -5,6 +5,7 @@
 import type { JsonObject } from 'n8n-workflow';
 
 import type { CrmServer } from '../helpers/server';
+import { hoursUntilResetOf, whenQuotaRestarts } from '../helpers/usage';
 
 export interface RequestFailure {
 	kind: 'apiError' | 'notApi' | 'truncated' | 'redirect' | 'network';
@@ -25,6 +26,8 @@ export interface RequestFailure {
 	networkCode?: string;
 	detail?: string;
 	rateLimited?: boolean;
+	/** The token's daily quota is used up ("TOKEN LIMIT EXCEEDED"): nothing passes until it restarts */
+	dailyQuota?: boolean;
 	retryAfterMs?: number;
 	/** Worth another attempt: limits, server errors, broken answers */
 	retryable: boolean;
@@ -53,6 +56,11 @@ export interface FieldAdvice {
 }
 
 function hintFor(code: number, failure: RequestFailure, advice: FieldAdvice): string {
+	if (failure.dailyQuota) {
+		// The refusal may say when the count restarts (as tokenInformation.php does); never guess a time.
+		const data = (failure.envelope as { data?: unknown } | undefined)?.data;
+		return `The token's daily quota of API calls is used up, so the API accepts no more calls from it; the quota comes back ${whenQuotaRestarts(hoursUntilResetOf(data))}. Run the rest then, or use another token. Token → Get Usage shows the count; the option Check Daily Quota First stops a run before it sends anything when it does not fit.`;
+	}
 	if (code === 400) return `A parameter is missing or malformed: ${advice.badRequest ?? 'check CRM Operation, Module and the other parameters of the node'}.`;
 	if (code === 401) return 'The API received no token: check the Token in the Wolkvox CRM API credential.';
 	if (failure.rateLimited) {

@@ -181,9 +181,11 @@ function classifyReading(
 	}
 	const code = reading.apiCode !== undefined && reading.apiCode >= 400 ? reading.apiCode : reading.status;
 	const text = `${reading.apiError ?? ''} ${reading.apiMessage ?? ''}`;
+	// A used-up daily quota does not pass within the run, whatever status it comes with.
+	const dailyQuota = code >= 400 && code < 500 && DAILY_QUOTA_TEXT.test(text);
 	const rateLimited =
-		code === 429 ||
-		((code === 403 || code === 416) && (RATE_LIMIT_TEXT.test(text) || retryAfter !== undefined) && !DAILY_QUOTA_TEXT.test(text));
+		!dailyQuota &&
+		(code === 429 || ((code === 403 || code === 416) && (RATE_LIMIT_TEXT.test(text) || retryAfter !== undefined)));
 	const serverError = code >= 500 && code !== 501 && code !== 505;
 	return {
 		kind: 'apiError',
@@ -195,6 +197,7 @@ function classifyReading(
 		envelope: JSON.parse(redact(JSON.stringify(reading.envelope), secrets)) as JsonObject,
 		namedIds: idsNamedIn(reading.envelope),
 		rateLimited,
+		dailyQuota,
 		retryAfterMs: retryAfter,
 		retryable: rateLimited || serverError,
 		mayHaveTakenEffect: serverError,
@@ -235,7 +238,9 @@ async function attemptOnce(
 	} catch (error) {
 		return { ok: false, failure: classifyNetworkError(error, connection.secrets) };
 	}
-	const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	// A server that echoes the token must not put it into an output item or an error.
+	const body = redact(text, connection.secrets);
 	const reading = readEnvelope(response.statusCode, body, headerText(response.headers, 'location'));
 	if (reading.kind === 'success') return { ok: true, envelope: reading.envelope };
 	const retryAfter = retryAfterMs(headerText(response.headers, 'retry-after'));

@@ -96,13 +96,13 @@ export function withOptions(connection: Connection, options: IDataObject): Conne
 	};
 }
 
-/** The CRM operation and module for one item, or an error that says which field to fill. */
-export function readCrmTarget(
+/** The CRM operation for one item (the node's, else the credential's), or an error that says where to fill it. */
+export function readCrmOperation(
 	this: IExecuteFunctions,
 	connection: Connection,
 	itemIndex: number,
 	parameters: ParameterReader = new ParameterReader(this),
-): { operation: string; module: string } {
+): string {
 	const ownOperation = String(parameters.get('crmOperation', itemIndex, '') ?? '').trim();
 	const operation = ownOperation || connection.defaultCrmOperation;
 	if (operation === '') {
@@ -111,6 +111,17 @@ export function readCrmTarget(
 			description: `Item ${itemIndex}: fill in CRM Operation on this node, or in the Wolkvox CRM API credential (the part after ADMIN_@ in the admin login).`,
 		});
 	}
+	return operation;
+}
+
+/** The CRM operation and module for one item, or an error that says which field to fill. */
+export function readCrmTarget(
+	this: IExecuteFunctions,
+	connection: Connection,
+	itemIndex: number,
+	parameters: ParameterReader = new ParameterReader(this),
+): { operation: string; module: string } {
+	const operation = readCrmOperation.call(this, connection, itemIndex, parameters);
 	const module = String(parameters.get('module', itemIndex, '') ?? '').trim();
 	if (module === '') {
 		throw new NodeOperationError(this.getNode(), 'No module is set', {

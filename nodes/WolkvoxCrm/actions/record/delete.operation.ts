@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { BatchRun } from '../../engine/batches';
 import { runPerItem } from '../../engine/perItem';
+import { checkQuotaIfAsked, quotaGuardOption } from '../../engine/quota';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
 import { apiRequest, type Connection } from '../../transport';
 import { suggestBatching } from '../hints';
@@ -70,6 +71,7 @@ export const description: INodeProperties[] = [
 				default: DEFAULT_MAX_IDS_PER_REQUEST,
 				description: 'With Batch Across Items: the most record IDs sent in one request',
 			},
+			quotaGuardOption,
 			...requestOptions,
 		],
 	},
@@ -122,8 +124,10 @@ async function deletePerItem(
 	this: IExecuteFunctions,
 	connection: Connection,
 	itemCount: number,
+	options: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const parameters = new ParameterReader(this);
+	if (options.quotaGuard === true) await checkPerItemQuota.call(this, connection, parameters, itemCount, options);
 	let idCount = 0;
 	const results = await runPerItem.call(this, itemCount, {
 		concurrency: connection.scheduler.concurrency,
@@ -145,11 +149,34 @@ async function deletePerItem(
 	return results;
 }
 
+/** Check Daily Quota First, one request per item: every item that passes its checks sends one. */
+async function checkPerItemQuota(
+	this: IExecuteFunctions,
+	connection: Connection,
+	parameters: ParameterReader,
+	itemCount: number,
+	options: IDataObject,
+): Promise<void> {
+	let needed = 0;
+	let first: { itemIndex: number; crmOperation: string } | undefined;
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			const request = readDeleteRequest.call(this, connection, parameters, itemIndex);
+			first ??= { itemIndex, crmOperation: request.operation };
+			needed++;
+		} catch {
+			// This item fails before sending anything, in the run itself.
+		}
+	}
+	if (first) await checkQuotaIfAsked(this, connection, options, { ...first, needed });
+}
+
 /** Batch Across Items: the ids of all items in as few requests as the limits allow. */
 async function deleteInBatches(
 	this: IExecuteFunctions,
 	connection: Connection,
 	itemCount: number,
+	options: IDataObject,
 	maxIdsPerRequest: number,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
@@ -158,6 +185,16 @@ async function deleteInBatches(
 	const run = new BatchRun(this, connection, deleteBatchOperation, {
 		maxUnitsPerRequest: maxIdsPerRequest,
 		stopOnFirstFailure: !continueOnFail,
+		// Check Daily Quota First needs the exact plan, so every item is read before the first request.
+		planBeforeSending:
+			options.quotaGuard === true
+				? async ({ requests, firstTarget, firstItemIndex }) =>
+						await checkQuotaIfAsked(this, connection, options, {
+							crmOperation: firstTarget?.operation ?? '',
+							needed: requests,
+							itemIndex: firstItemIndex ?? 0,
+						})
+				: undefined,
 	});
 	const alreadyDone = () => `${run.doneCount} record(s) were deleted; the IDs of the items after the error that were not sent yet are untouched`;
 
@@ -215,7 +252,8 @@ export async function execute(
 	const settings = withOptions(connection, options);
 	if (options.batchAcrossItems === true) {
 		const maxIds = Number(options.maxIdsPerRequest);
-		return await deleteInBatches.call(this, settings, items.length, Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : DEFAULT_MAX_IDS_PER_REQUEST);
+		const maxIdsPerRequest = Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : DEFAULT_MAX_IDS_PER_REQUEST;
+		return await deleteInBatches.call(this, settings, items.length, options, maxIdsPerRequest);
 	}
-	return await deletePerItem.call(this, settings, items.length);
+	return await deletePerItem.call(this, settings, items.length, options);
 }
