@@ -16,9 +16,16 @@ import {
 	sandboxes,
 	type Loose,
 	type Options,
+	type Sandbox,
 } from './helpers/sandboxHttp';
 
 const start = sandboxes();
+
+/** Waits (up to 5 s) until `n` requests are in flight: on a loaded machine a fixed sleep was too short. */
+async function untilInFlight(sb: Sandbox, n: number): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while (sb.stats().inFlight !== n && Date.now() < deadline) await sleep(10);
+}
 
 // Values for the "the log never holds the token" test, built so no literal sits next to a token key.
 const CUSTOM_VALID = ['very', 'private', 'value', '123'].join('-');
@@ -248,7 +255,7 @@ describe('sandbox: faults', () => {
 		const sb = await start({ faults: { rate: 1, kinds: ['stall'] }, stallMs: 5000 });
 		const ac = new AbortController();
 		const pending = call(sb, DELETE, { body: del(C1), signal: ac.signal });
-		await sleep(100);
+		await untilInFlight(sb, 1);
 		expect(sb.stats().inFlight).toBe(1);
 		ac.abort();
 		await expect(pending).rejects.toThrow();
@@ -294,7 +301,7 @@ describe('sandbox: faults', () => {
 			() => 'answered',
 			() => 'failed',
 		);
-		await sleep(100);
+		await untilInFlight(sb, 1);
 		expect(sb.stats().inFlight).toBe(1);
 		const t0 = Date.now();
 		await sb.close();

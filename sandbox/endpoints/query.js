@@ -62,6 +62,13 @@ function readLimit(limit) {
 	return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : null;
 }
 
+const STORED_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** A record's creation time as sortable text; the usual full form skips the slower calendar check. @param {unknown} v */
+function creationTime(v) {
+	return typeof v === 'string' && STORED_DATE.test(v) ? v : normalizeCrmDate(v);
+}
+
 /** @type {import('./common').Endpoint} */
 const queryDates = {
 	method: 'POST',
@@ -81,7 +88,7 @@ const queryDates = {
 		/** @type {Array<{ at: string, rec: CrmRecord }>} */
 		const hits = [];
 		for (const rec of m.records.values()) {
-			const at = normalizeCrmDate(rec.wolkvox_fecha_creacion);
+			const at = creationTime(rec.wolkvox_fecha_creacion);
 			// both bounds inclusive; the text form sorts like the instant
 			if (at !== null && at >= from && at <= to) hits.push({ at, rec });
 		}
