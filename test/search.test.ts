@@ -103,6 +103,18 @@ describe('Record → Search by field value', () => {
 		]);
 	});
 
+	test('no hits: no output item; with Always Output Data n8n gives one empty item instead', async () => {
+		captureQueries(() => foundAnswer([]), 2);
+		const plain = await run(searchWorkflow({ field: 'Ciudad', value: 'Pasto' }));
+		expect(plain.status).toBe('success');
+		expect(plain.outputOf(NODE_NAME)).toStrictEqual([]);
+
+		const workflow = searchWorkflow({ field: 'Ciudad', value: 'Pasto' });
+		Object.assign(workflow.nodes[1], { alwaysOutputData: true });
+		const always = await run(workflow);
+		expect(always.outputOf(NODE_NAME).map((item) => item.json)).toStrictEqual([{}]);
+	});
+
 	test.each([
 		['data missing', { code: '200', error: 'null', msg: '0 records were are found' }, 0],
 		['data empty list, code as a number', { code: 200, error: null, msg: '0 records were are found', data: [] }, 0],

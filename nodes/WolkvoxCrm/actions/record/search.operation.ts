@@ -14,8 +14,7 @@ const showForSearch = { show: { resource: ['record'], operation: ['search'] } };
 const showFor = (searchBy: string) => ({ show: { ...showForSearch.show, searchBy: [searchBy] } });
 
 export const description: INodeProperties[] = [
-	{ ...crmOperationField, displayOptions: showForSearch },
-	{ ...moduleField, displayOptions: showForSearch },
+	...[crmOperationField, moduleField].map((field) => ({ ...field, displayOptions: showForSearch })),
 	{
 		displayName: 'Search By',
 		name: 'searchBy',
