@@ -1,5 +1,6 @@
 import nock from 'nock';
 
+import { collectStrings } from './engine';
 import { NODE_NAME, ORIGIN, TOKEN, credentials, run } from './helpers/node';
 import {
 	QUERY_DATES_PATH,
@@ -142,7 +143,7 @@ describe('Record → Search by field value', () => {
 		);
 		expect(result.outputOf(NODE_NAME)).toHaveLength(10);
 		expect(hintsOf(result)).toStrictEqual([
-			"The CRM's answer for item(s) 0, 1 held 5 or more records, as many as one answer holds (Max Records per Answer), so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.",
+			"The CRM's answer for item(s) 0, 1 held 5 or more records, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.",
 		]);
 	});
 
@@ -155,6 +156,22 @@ describe('Record → Search by field value', () => {
 		const limited = await run(searchWorkflow({ field: 'x', value: 'a', limit: 3, options: { maxRecordsPerAnswer: 5 } }));
 		expect(limited.outputOf(NODE_NAME)).toHaveLength(3);
 		expect(hintsOf(limited)).toStrictEqual([]);
+	});
+
+	test('an answer saying it found more than it sent also gets the hint', async () => {
+		captureQueries(() => ({ ...foundAnswer(recordsAt([1, 2])), msg: '350 records were are found' }));
+		const result = await run(searchWorkflow({ field: 'x', value: 'a', returnAll: true }));
+		expect(result.outputOf(NODE_NAME)).toHaveLength(2);
+		expect(hintsOf(result)).toHaveLength(1);
+	});
+
+	test('an error echoing the token: the token is nowhere in the stored run or the error', async () => {
+		nock(ORIGIN).post(QUERY_PATH).reply(403, { code: 403, error: `bad token ${TOKEN}`, msg: TOKEN });
+		const result = await run(searchWorkflow({ field: 'x', value: 'a' }));
+		expect(result.status).toBe('error');
+		const texts = [...collectStrings(result.run), JSON.stringify(result.run), ...collectStrings(result.nodeError(NODE_NAME))];
+		expect(texts.filter((text) => text.includes(TOKEN))).toStrictEqual([]);
+		expect(result.nodeError(NODE_NAME)!.description).toMatch(/^Item 0: /);
 	});
 
 	test('an empty field name stops the run on that item before anything is sent', async () => {

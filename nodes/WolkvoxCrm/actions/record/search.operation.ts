@@ -233,8 +233,13 @@ export async function execute(
 			return output;
 		}
 
-		const fetch: FetchRange<CrmRecord> = async (from, to, limit) =>
-			await request(search, itemIndex, 'custom/queryDates.php', { date: true, ...formatRange(from, to), limit });
+		const fetch: FetchRange<CrmRecord> = async (from, to, limit) => {
+			// A long search stops between requests when the user cancels the execution.
+			if (this.getExecutionCancelSignal?.()?.aborted) {
+				fail.call(this, itemIndex, 'The execution was cancelled', 'the search stopped before it had every record.');
+			}
+			return await request(search, itemIndex, 'custom/queryDates.php', { date: true, ...formatRange(from, to), limit });
+		};
 		try {
 			for await (const record of recordsInRange(fetch, { from: search.from, to: search.to, cap, limit: search.wanted })) add(record);
 		} catch (error) {
@@ -248,7 +253,7 @@ export async function execute(
 		possiblyCut.sort((a, b) => a - b);
 		// addExecutionHints is missing in older n8n versions.
 		this.addExecutionHints?.({
-			message: `The CRM's answer for item(s) ${possiblyCut.join(', ')} held ${cap} or more records, as many as one answer holds (Max Records per Answer), so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.`,
+			message: `The CRM's answer for item(s) ${possiblyCut.join(', ')} held ${cap} or more records, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.`,
 			location: 'outputPane',
 		});
 	}
