@@ -3,7 +3,6 @@ import nock from 'nock';
 import { collectStrings } from './engine';
 import { NODE_NAME, ORIGIN, TOKEN, credentials, run } from './helpers/node';
 import {
-	QUERY_DATES_PATH,
 	QUERY_PATH,
 	foundAnswer,
 	recordsAt,
@@ -38,8 +37,9 @@ const CAMILA = {
 };
 const ANDRES = { namecontact: 'Andrés Gómez', wolkvox_id: '64cb1d2e9a7b3c4d5e6f7a8c', wolkvox_fecha_creacion: '2026-11-01 09:00:00' };
 
+/** The hints about a possibly cut list (the router adds others, such as the calls spent). */
 const hintsOf = (result: Awaited<ReturnType<typeof run>>) =>
-	(result.taskOf(NODE_NAME).hints ?? []).map((hint: { message: string }) => hint.message);
+	result.hintsOf(NODE_NAME).filter((message: string) => message.startsWith("The CRM's answer"));
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -200,6 +200,7 @@ describe('Record → Search by field value', () => {
 		expect(output[0].json).toStrictEqual(ANDRES);
 		expect(String(output[1].json.error)).toContain('THE FIELD DOES NOT EXIST');
 		expect(String(output[1].json.details)).toMatch(/^Item 1: /);
+		expect(String(output[1].json.details)).toContain('A parameter is missing or malformed: check Module, and Field or the dates');
 		expect(output[2].json).toStrictEqual(ANDRES);
 	});
 });
@@ -243,6 +244,10 @@ describe('Record → Search by date range', () => {
 		expect(bodies[0]).toStrictEqual({ operation: 'demo', module: 'contacts', date: true, from: '2026-11-01 00:00', to: '2026-11-01 01:00', limit: 3 });
 		expect(bodies[1]).toMatchObject({ from: '2026-11-01 00:00', to: '2026-11-01 00:30' });
 		expect(bodies.length).toBeLessThanOrEqual(40);
+		// The user sees how many calls the search spent.
+		expect(result.hintsOf(NODE_NAME)).toContain(
+			`This run made ${bodies.length} API call(s), retries included; each counts against the token's daily quota (4,800 a day by default, see Token → Get Usage).`,
+		);
 	});
 
 	test('more records in one second than one answer holds: a clear error naming the item and that second', async () => {

@@ -6,7 +6,8 @@ import { runPerItem } from '../../engine/perItem';
 import { formatRange, formatWallSeconds, InvalidDateError, toWallSeconds } from '../../helpers/dates';
 import { readAnswer, type CrmRecord } from '../../helpers/records';
 import { simplifyRecord } from '../../helpers/simplify';
-import { apiRequest, type Connection } from '../../transport';
+import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
+import { addHint } from '../hints';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 
@@ -114,6 +115,12 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** This operation's words for the API refusing a search. */
+const searchAdvice: FieldAdvice = {
+	badRequest: 'check Module, and Field or the dates (as the CRM names the field, spaces and accents included)',
+	notFound: 'check CRM Operation, Module and Field (as the CRM shows them)',
+};
+
 /** What one item asks for, read and checked before anything is sent. */
 type Search = { operation: string; module: string; wanted?: number } & (
 	| { by: 'fieldValue'; field: string; value: string }
@@ -148,7 +155,7 @@ function readDate(this: IExecuteFunctions, parameters: ParameterReader, name: 'f
 }
 
 function readSearch(this: IExecuteFunctions, parameters: ParameterReader, connection: Connection, itemIndex: number): Search {
-	const { operation, module } = readCrmTarget.call(this, connection, itemIndex);
+	const { operation, module } = readCrmTarget.call(this, connection, itemIndex, parameters);
 	let wanted: number | undefined;
 	if (parameters.get('returnAll', itemIndex, false) !== true) {
 		wanted = Number(parameters.get('limit', itemIndex, 50));
@@ -212,7 +219,7 @@ export async function execute(
 			await apiRequest.call(
 				this,
 				settings,
-				{ method: 'POST', endpoint, body: { operation: search.operation, module: search.module, ...body } },
+				{ method: 'POST', endpoint, body: { operation: search.operation, module: search.module, ...body }, advice: searchAdvice },
 				itemIndex,
 			),
 		);
@@ -251,11 +258,10 @@ export async function execute(
 	const output = await runPerItem.call(this, items.length, { concurrency: settings.scheduler.concurrency, handle });
 	if (possiblyCut.length > 0) {
 		possiblyCut.sort((a, b) => a - b);
-		// addExecutionHints is missing in older n8n versions.
-		this.addExecutionHints?.({
-			message: `The CRM's answer for item(s) ${possiblyCut.join(', ')} held ${cap} or more records, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.`,
-			location: 'outputPane',
-		});
+		addHint.call(
+			this,
+			`The CRM's answer for item(s) ${possiblyCut.join(', ')} held ${cap} or more records, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.`,
+		);
 	}
 	return output;
 }
