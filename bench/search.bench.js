@@ -54,8 +54,10 @@ function scenarios() {
 		...record,
 		wolkvox_fecha_creacion: stamp(first + Math.floor(index / (CAP - 1)) * 600),
 	}));
+	const last = spread[spread.length - 1].wolkvox_fecha_creacion;
 	return [
 		{ name: 'spread (about one record per 37 s)', records: spread, from: '2023-09-01 00:00', to: '2023-09-30 23:59' },
+		{ name: 'spread, range from the first record to the last', records: spread, from: spread[0].wolkvox_fecha_creacion, to: last },
 		{ name: `ties (${CAP - 1} records per second, 10 min apart)`, records: bunched, from: '2023-09-01 00:00', to: '2023-09-30 23:59' },
 	];
 }
