@@ -1,10 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as createRecords from './create.operation';
 import * as deleteRecords from './delete.operation';
+import * as updateRecords from './update.operation';
+import * as upsertRecords from './upsert.operation';
 
 /** Record operations by their parameter value; a new operation is one import and one line. */
 export const operations = {
+	create: createRecords,
 	delete: deleteRecords,
+	update: updateRecords,
+	upsert: upsertRecords,
 };
 
 export const description: INodeProperties[] = [
@@ -16,13 +22,34 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['record'] } },
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a record in a module',
+				action: 'Create a record',
+			},
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+				action: 'Create or update a record',
+			},
+			{
 				name: 'Delete',
 				value: 'delete',
 				description: 'Delete one or several records of a module',
 				action: 'Delete records',
 			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Update the fields of one record',
+				action: 'Update a record',
+			},
 		],
 		default: 'delete',
 	},
+	...createRecords.description,
 	...deleteRecords.description,
+	...updateRecords.description,
+	...upsertRecords.description,
 ];
