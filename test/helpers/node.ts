@@ -92,10 +92,10 @@ export type InputItem = { json: Record<string, unknown>; binary?: Record<string,
 /** Manual Trigger (with the given items pinned) → Wolkvox CRM running the given record operation. */
 export function recordWorkflow(
 	operation: 'create' | 'update' | 'upsert',
-	parameters: INodeParameters,
+	parameters: Record<string, unknown>,
 	items: InputItem[] = [{ json: {} }],
 	onError: OnError = 'stopWorkflow',
 ): Pick<IWorkflowBase, 'nodes' | 'connections' | 'pinData'> {
-	const workflow = deleteWorkflow({ operation, ...parameters }, [], onError);
+	const workflow = deleteWorkflow({ operation, ...parameters } as INodeParameters, [], onError);
 	return { ...workflow, pinData: { 'When clicking Execute': items as never } };
 }

@@ -3,42 +3,28 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { writeOutput } from '../../helpers/answers';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
-import { runPerItem } from '../../engine/perItem';
 import type { Connection } from '../../transport';
 import { toNodeError } from '../items';
-import { ParameterReader } from '../parameters';
+import type { ParameterReader } from '../parameters';
 import { attachmentOptions, DEFAULT_MAX_ATTACHMENT_MB, readAttachments } from './attachments';
-import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
-import { readRecordFields, recordFieldsUi } from './recordFields';
+import { runWritePerItem, writeOperationDescription } from './writeOperation';
 import { updateRecord } from './writes';
 
-const showForUpdate = { show: { resource: ['record'], operation: ['update'] } };
-
-export const description: INodeProperties[] = [
-	{ ...crmOperationField, displayOptions: showForUpdate },
-	{ ...moduleField, displayOptions: showForUpdate },
-	{
-		displayName: 'Record ID',
-		name: 'recordId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '647f6ff1660dff48d803ffe6',
-		description:
-			'The wolkvox_id of the record to update (the last part of the record\'s address in the CRM), e.g. mapped from the wolkvox_id of a search result',
-		displayOptions: showForUpdate,
-	},
-	...recordFieldsUi(showForUpdate),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showForUpdate,
-		options: [...attachmentOptions, ...requestOptions],
-	},
-];
+export const description: INodeProperties[] = writeOperationDescription('update', {
+	parameters: [
+		{
+			displayName: 'Record ID',
+			name: 'recordId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '647f6ff1660dff48d803ffe6',
+			description:
+				'The wolkvox_id of the record to update (the last part of the record\'s address in the CRM), e.g. mapped from the wolkvox_id of a search result',
+		},
+	],
+	options: attachmentOptions,
+});
 
 /** Exactly one record id, or an error naming the item. */
 function readRecordId(this: IExecuteFunctions, reader: ParameterReader, itemIndex: number): string {
@@ -71,16 +57,13 @@ export async function execute(
 	connection: Connection,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const settings = withOptions(connection, options);
-	const reader = new ParameterReader(this);
-	return await runPerItem.call(this, items.length, {
-		concurrency: settings.scheduler.concurrency,
-		alreadyDone: (doneItems) => `the API had accepted the updates of ${doneItems} other item(s)`,
-		handle: async (itemIndex) => {
-			const target = readCrmTarget.call(this, settings, itemIndex);
+	return await runWritePerItem.call(
+		this,
+		connection,
+		items,
+		(doneItems) => `the API had accepted the updates of ${doneItems} other item(s)`,
+		async ({ itemIndex, target, fields, reader, options, connection: settings }) => {
 			const recordId = readRecordId.call(this, reader, itemIndex);
-			const fields = readRecordFields.call(this, reader, items, itemIndex);
 			const attachments = await readAttachments.call(
 				this,
 				itemIndex,
@@ -90,5 +73,5 @@ export async function execute(
 			const envelope = await updateRecord.call(this, settings, target, { recordId, fields, attachments }, itemIndex);
 			return [{ json: writeOutput(envelope) as IDataObject, pairedItem: { item: itemIndex } }];
 		},
-	});
+	);
 }

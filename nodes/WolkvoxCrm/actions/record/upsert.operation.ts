@@ -3,54 +3,39 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { foundRecords, idOfRecord, recordsMatching, writeOutput } from '../../helpers/answers';
 import { searchValueOf, type FieldObject } from '../../helpers/fields';
-import { runPerItem } from '../../engine/perItem';
 import type { Connection } from '../../transport';
 import { toNodeError } from '../items';
-import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
-import { readRecordFields, recordFieldsUi } from './recordFields';
+import type { ParameterReader } from '../parameters';
+import { runWritePerItem, writeOperationDescription } from './writeOperation';
 import { createRecord, queryByField, updateRecord, type WriteTarget } from './writes';
 
-const showForUpsert = { show: { resource: ['record'], operation: ['upsert'] } };
-
-export const description: INodeProperties[] = [
-	{ ...crmOperationField, displayOptions: showForUpsert },
-	{ ...moduleField, displayOptions: showForUpsert },
-	{
-		displayName: 'Match Field',
-		name: 'matchField',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'emailcontact',
-		description:
-			'The field whose value identifies the record, e.g. idcontact or emailcontact, exactly as the CRM names it. Its value is taken from the fields below: the node searches for it, updates the record found, or creates one when there is none.',
-		displayOptions: showForUpsert,
-	},
-	...recordFieldsUi(showForUpsert),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showForUpsert,
-		options: [
-			{
-				displayName: 'On Multiple Matches',
-				name: 'onMultipleMatches',
-				type: 'options',
-				options: [
-					{ name: 'Error', value: 'error', description: 'Fail the item and name the matching records' },
-					{ name: 'Update All', value: 'updateAll', description: 'Update every matching record (one request each)' },
-				],
-				default: 'error',
-				description: 'What to do when several records hold the match value',
-			},
-			...requestOptions,
-		],
-	},
-];
+export const description: INodeProperties[] = writeOperationDescription('upsert', {
+	parameters: [
+		{
+			displayName: 'Match Field',
+			name: 'matchField',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'emailcontact',
+			description:
+				'The field whose value identifies the record, e.g. idcontact or emailcontact, exactly as the CRM names it. Its value is taken from the fields below: the node searches for it, updates the record found, or creates one when there is none.',
+		},
+	],
+	options: [
+		{
+			displayName: 'On Multiple Matches',
+			name: 'onMultipleMatches',
+			type: 'options',
+			options: [
+				{ name: 'Error', value: 'error', description: 'Fail the item and name the matching records' },
+				{ name: 'Update All', value: 'updateAll', description: 'Update every matching record (one request each)' },
+			],
+			default: 'error',
+			description: 'What to do when several records hold the match value',
+		},
+	],
+});
 
 /** The match field and the value to search for, taken from the fields to write. */
 function readMatch(this: IExecuteFunctions, reader: ParameterReader, fields: FieldObject, itemIndex: number) {
@@ -143,21 +128,17 @@ export async function execute(
 	connection: Connection,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const settings = withOptions(connection, options);
-	const reader = new ParameterReader(this);
 	const queue = new SameValueQueue();
-	return await runPerItem.call(this, items.length, {
-		concurrency: settings.scheduler.concurrency,
-		alreadyDone: (doneItems) => `the API had accepted the writes of ${doneItems} other item(s)`,
-		handle: async (itemIndex) => {
-			const target = readCrmTarget.call(this, settings, itemIndex);
-			const fields = readRecordFields.call(this, reader, items, itemIndex);
+	return await runWritePerItem.call(
+		this,
+		connection,
+		items,
+		(doneItems) => `the API had accepted the writes of ${doneItems} other item(s)`,
+		async ({ itemIndex, target, fields, reader, options, connection: settings }) => {
 			const match = readMatch.call(this, reader, fields, itemIndex);
 			const key = JSON.stringify([target.operation, target.module, match.field, String(match.value).trim().toLowerCase()]);
-			return await queue.run(key, async () =>
-				await upsertItem.call(this, settings, target, match, fields, options.onMultipleMatches === 'updateAll', itemIndex),
-			);
+			const updateAll = options.onMultipleMatches === 'updateAll';
+			return await queue.run(key, async () => await upsertItem.call(this, settings, target, match, fields, updateAll, itemIndex));
 		},
-	});
+	);
 }
