@@ -1,0 +1,39 @@
+/**
+ * Soak for "never twice": many creates against the sandbox while 2 % of the requests meet a
+ * transient fault (seeded), retries on, Continue On Fail on. Every item carries a unique
+ * idcontact; afterwards the sandbox must hold each idcontact at most once, every item reported
+ * created exactly once with the id the output names, every other refusal not at all.
+ *
+ * Bound: well under a minute per case; prints one summary line per case.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { createLedger, reportLedger, runCreates, sandboxForCreates } from './helpers/creates';
+
+describe('soak: creates one per item, 2 % transient faults, never twice', () => {
+	test.each([
+		['faults before the insert (nothing written)', 1000, { afterCommit: false, seed: 11 }],
+		['answers lost after the insert was applied', 1000, { afterCommit: true, seed: 12 }],
+		['answers lost after the insert, 4 in flight', 1000, { afterCommit: true, seed: 13 }, { concurrency: 4 }],
+	])(
+		'%s',
+		async (name, count, faults, options: IDataObject = {}) => {
+			const started = Date.now();
+			const sandbox = await sandboxForCreates(faults);
+			try {
+				const book = createLedger(await runCreates(sandbox, count, options), sandbox, count);
+				reportLedger(name, book, Date.now() - started);
+				expect(book.duplicates).toStrictEqual([]);
+				expect(book.problems.slice(0, 5)).toStrictEqual([]);
+				expect(book.faulted).toBeGreaterThan(0);
+				// Every create met at most one fault that may have written: those items, no others, are uncertain.
+				expect(book.uncertain).toBeGreaterThan(0);
+				expect(book.uncertainThatExist).toBe(faults.afterCommit ? book.uncertain : 0);
+				expect(book.created + book.uncertain + book.refused).toBe(count);
+			} finally {
+				await sandbox.close();
+			}
+		},
+		120_000,
+	);
+});
