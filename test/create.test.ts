@@ -1,5 +1,6 @@
 import nock from 'nock';
 
+import { collectStrings } from './engine';
 import { INSERT_PATH, NODE_NAME, ORIGIN, TOKEN, recordWorkflow, run } from './helpers/node';
 
 type Captured = { body: Record<string, unknown>; headers: Record<string, unknown> };
@@ -253,5 +254,23 @@ describe('Record → Create: never twice', () => {
 		expect(result.status).toBe('success');
 		expect(captured).toHaveLength(1);
 		expect(result.outputOf(NODE_NAME)[0].json.wolkvox_id).toBe('a1');
+	});
+});
+
+describe('Record → Create: the token stays in its header', () => {
+	test.each([
+		['a lost answer (HTTP 500 echoing the token)', () => nock(ORIGIN).post(INSERT_PATH).reply(500, { code: 500, error: `failed for ${TOKEN}`, msg: TOKEN, data: { token: TOKEN } })],
+		['a refusal echoing the token', () => nock(ORIGIN).post(INSERT_PATH).reply(200, { code: '403', error: `bad token ${TOKEN}`, msg: TOKEN })],
+		['a network error quoting the token', () => nock(ORIGIN).post(INSERT_PATH).replyWithError(networkError('ECONNRESET', `reset ${TOKEN}`))],
+	])('%s: no output, error or stored run holds the token', async (_, answer) => {
+		answer();
+		for (const onError of ['stopWorkflow', 'continueRegularOutput'] as const) {
+			const result = await run(recordWorkflow('create', { ...defineBelow({ name: 'n', value: 'v' }), options: { maxRetries: 0 } }, [{ json: {} }], onError));
+			answer();
+			const texts = [...collectStrings(result.run), JSON.stringify(result.run)];
+			if (result.status === 'error') texts.push(...collectStrings(result.nodeError(NODE_NAME)));
+			expect(texts.filter((text) => text.includes(TOKEN))).toStrictEqual([]);
+			expect(collectStrings(result.authenticatedRequests).some((text) => text.includes(TOKEN))).toBe(true);
+		}
 	});
 });
