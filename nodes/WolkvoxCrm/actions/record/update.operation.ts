@@ -7,7 +7,8 @@ import type { Connection } from '../../transport';
 import { toNodeError } from '../items';
 import type { ParameterReader } from '../parameters';
 import { attachmentOptions, DEFAULT_MAX_ATTACHMENT_MB, readAttachments } from './attachments';
-import { runWritePerItem, writeOperationDescription } from './writeOperation';
+import { UPDATE_BATCH, batchOptions, type UpdateUnit } from './writeBatches';
+import { executeWrite, writeOperationDescription, type WriteItem } from './writeOperation';
 import { updateRecord } from './writes';
 
 export const description: INodeProperties[] = writeOperationDescription('update', {
@@ -23,7 +24,7 @@ export const description: INodeProperties[] = writeOperationDescription('update'
 				'The wolkvox_id of the record to update (the last part of the record\'s address in the CRM), e.g. mapped from the wolkvox_id of a search result',
 		},
 	],
-	options: attachmentOptions,
+	options: [...attachmentOptions, ...batchOptions],
 });
 
 /** Exactly one record id, or an error naming the item. */
@@ -51,18 +52,16 @@ function readRecordId(this: IExecuteFunctions, reader: ParameterReader, itemInde
 	return ids[0];
 }
 
-/** One custom/update.php per item, with the item's attachments when asked for. */
+/** One custom/update.php per item (with its attachments when asked for), or updateMany.php batches. */
 export async function execute(
 	this: IExecuteFunctions,
 	connection: Connection,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runWritePerItem.call(
-		this,
-		connection,
-		items,
-		(doneItems) => `the API had accepted the updates of ${doneItems} other item(s)`,
-		async ({ itemIndex, target, fields, reader, options, connection: settings }) => {
+	return await executeWrite(this, connection, items, {
+		alreadyDone: (doneItems) => `the API had accepted the updates of ${doneItems} other item(s)`,
+		requestsPerItem: 1,
+		write: async ({ itemIndex, target, fields, reader, options, connection: settings }) => {
 			const recordId = readRecordId.call(this, reader, itemIndex);
 			const attachments = await readAttachments.call(
 				this,
@@ -73,5 +72,25 @@ export async function execute(
 			const envelope = await updateRecord.call(this, settings, target, { recordId, fields, attachments }, itemIndex);
 			return [{ json: writeOutput(envelope) as IDataObject, pairedItem: { item: itemIndex } }];
 		},
-	);
+		batch: { run: UPDATE_BATCH, unitOf: (item) => batchedUpdate.call(this, item) },
+	});
+}
+
+/** One record of an updateMany.php request: its id travels inside the element, as "wolkvox-id". */
+function batchedUpdate(this: IExecuteFunctions, { itemIndex, reader, fields, options }: WriteItem): UpdateUnit {
+	const recordId = readRecordId.call(this, reader, itemIndex);
+	const attachmentNames = this.getNodeParameter('options.attachmentProperties', itemIndex, '');
+	if (typeof attachmentNames === 'string' && attachmentNames.trim() !== '') {
+		throw new NodeOperationError(this.getNode(), 'Attachments cannot be sent with Batch Across Items', {
+			itemIndex,
+			description: `Item ${itemIndex}: only update.php takes attachments. Turn off Batch Across Items to attach files, or leave Attachments (Binary Properties) empty.`,
+		});
+	}
+	if (Object.prototype.hasOwnProperty.call(fields, 'wolkvox-id')) {
+		throw new NodeOperationError(this.getNode(), 'A field named "wolkvox-id" cannot be sent with Batch Across Items', {
+			itemIndex,
+			description: `Item ${itemIndex}: in updateMany.php "wolkvox-id" names the record to update. Remove that field${options.batchAcrossItems ? ' (or add it to Fields to Exclude)' : ''}; the record is the one in Record ID.`,
+		});
+	}
+	return { recordId, fields };
 }

@@ -6,7 +6,7 @@ import { searchValueOf, type FieldObject } from '../../helpers/fields';
 import type { Connection } from '../../transport';
 import { toNodeError } from '../items';
 import type { ParameterReader } from '../parameters';
-import { runWritePerItem, writeOperationDescription } from './writeOperation';
+import { executeWrite, writeOperationDescription } from './writeOperation';
 import { createRecord, queryByField, updateRecord, type WriteTarget } from './writes';
 
 export const description: INodeProperties[] = writeOperationDescription('upsert', {
@@ -129,16 +129,14 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const queue = new SameValueQueue();
-	return await runWritePerItem.call(
-		this,
-		connection,
-		items,
-		(doneItems) => `the API had accepted the writes of ${doneItems} other item(s)`,
-		async ({ itemIndex, target, fields, reader, options, connection: settings }) => {
+	return await executeWrite(this, connection, items, {
+		alreadyDone: (doneItems) => `the API had accepted the writes of ${doneItems} other item(s)`,
+		requestsPerItem: 2,
+		write: async ({ itemIndex, target, fields, reader, options, connection: settings }) => {
 			const match = readMatch.call(this, reader, fields, itemIndex);
 			const key = JSON.stringify([target.operation, target.module, match.field, String(match.value).trim().toLowerCase()]);
 			const updateAll = options.onMultipleMatches === 'updateAll';
 			return await queue.run(key, async () => await upsertItem.call(this, settings, target, match, fields, updateAll, itemIndex));
 		},
-	);
+	});
 }

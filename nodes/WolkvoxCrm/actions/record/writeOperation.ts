@@ -5,12 +5,16 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { BatchOperation } from '../../engine/batches';
 import { runPerItem } from '../../engine/perItem';
+import { checkQuotaIfAsked, quotaGuardOption } from '../../engine/quota';
 import type { FieldObject } from '../../helpers/fields';
 import type { Connection } from '../../transport';
+import { suggestBatching } from '../hints';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 import { readRecordFields, recordFieldsUi } from './recordFields';
+import { DEFAULT_MAX_RECORDS_PER_REQUEST, runWriteBatches, type Words, type WriteResult } from './writeBatches';
 import type { WriteTarget } from './writes';
 
 /** CRM Operation, Module, the operation's own parameters, the fields, and Options. */
@@ -31,7 +35,7 @@ export function writeOperationDescription(
 			placeholder: 'Add Option',
 			default: {},
 			displayOptions,
-			options: [...(own.options ?? []), ...requestOptions],
+			options: [...(own.options ?? []), quotaGuardOption, ...requestOptions],
 		},
 	];
 }
@@ -48,24 +52,65 @@ export interface WriteItem {
 	connection: Connection;
 }
 
-/** Runs `write` for every item (within the run's limits, Continue On Fail honoured). */
-export async function runWritePerItem(
-	this: IExecuteFunctions,
+export interface WriteSpec<Unit> {
+	/** For the stopping error: what the items done so far had achieved. */
+	alreadyDone: (doneItems: number) => string;
+	/** API calls one item costs at least (for Check Daily Quota First). */
+	requestsPerItem: number;
+	/** One item, one request per item (or a few). */
+	write: (item: WriteItem) => Promise<INodeExecutionData[]>;
+	/** Batch Across Items, for operations that offer it: the item's record as a batch unit. */
+	batch?: {
+		run: { operation: BatchOperation<Unit, WriteResult>; words: Words };
+		unitOf: (item: WriteItem) => Unit;
+	};
+}
+
+/** Runs a write operation: per item, or with Batch Across Items when it is on and offered. */
+export async function executeWrite<Unit>(
+	context: IExecuteFunctions,
 	connection: Connection,
 	items: INodeExecutionData[],
-	alreadyDone: (doneItems: number) => string,
-	write: (item: WriteItem) => Promise<INodeExecutionData[]>,
+	spec: WriteSpec<Unit>,
 ): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings = withOptions(connection, options);
-	const reader = new ParameterReader(this);
-	return await runPerItem.call(this, items.length, {
+	const reader = new ParameterReader(context);
+	const readItem = (itemIndex: number): WriteItem => {
+		const target = readCrmTarget.call(context, settings, itemIndex, reader);
+		const fields = readRecordFields.call(context, reader, items, itemIndex);
+		return { itemIndex, target, fields, reader, options, connection: settings };
+	};
+
+	const { batch } = spec;
+	if (batch && options.batchAcrossItems === true) {
+		return await runWriteBatches(context, settings, items.length, options, batch.run, (itemIndex) => {
+			const item = readItem(itemIndex);
+			return { target: item.target, unit: batch.unitOf(item) };
+		});
+	}
+
+	if (options.quotaGuard === true) {
+		// Every item that passes its checks sends at least requestsPerItem requests.
+		let first: WriteItem | undefined;
+		let ready = 0;
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				first ??= readItem(itemIndex);
+				ready++;
+			} catch {
+				// This item fails before sending anything, in the run itself.
+			}
+		}
+		if (first) {
+			await checkQuotaIfAsked(context, settings, options, { crmOperation: first.target.operation, needed: ready * spec.requestsPerItem, itemIndex: first.itemIndex });
+		}
+	}
+	const results = await runPerItem.call(context, items.length, {
 		concurrency: settings.scheduler.concurrency,
-		alreadyDone,
-		handle: async (itemIndex) => {
-			const target = readCrmTarget.call(this, settings, itemIndex);
-			const fields = readRecordFields.call(this, reader, items, itemIndex);
-			return await write({ itemIndex, target, fields, reader, options, connection: settings });
-		},
+		alreadyDone: spec.alreadyDone,
+		handle: async (itemIndex) => await spec.write(readItem(itemIndex)),
 	});
+	if (batch) suggestBatching.call(context, items.length, Math.ceil(items.length / DEFAULT_MAX_RECORDS_PER_REQUEST));
+	return results;
 }

@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { FieldObject } from '../../helpers/fields';
-import { apiRequest, WolkvoxApiError, type Connection } from '../../transport';
+import { apiRequest, WolkvoxApiError, type Connection, type FieldAdvice } from '../../transport';
 import type { WolkvoxEnvelope } from '../../transport/envelope';
 import { toNodeError } from '../items';
 
@@ -18,6 +18,17 @@ export interface WriteTarget {
 export const INSERT_ENDPOINT = 'custom/insert.php';
 export const UPDATE_ENDPOINT = 'custom/update.php';
 export const QUERY_ENDPOINT = 'custom/query.php';
+
+/** What to fix in the fields of Create and Update when the API refuses them. */
+export const createAdvice: FieldAdvice = {
+	badRequest: 'check CRM Operation, Module, and the field names (exactly as the CRM shows them) and values',
+	notFound: 'check CRM Operation and Module (as the CRM shows it)',
+	tooLarge: 'lower Max Records per Request',
+};
+export const updateAdvice: FieldAdvice = {
+	...createAdvice,
+	notFound: 'check CRM Operation, Module (as the CRM shows it) and that the Record ID exists',
+};
 
 /** How a user finds out whether a create whose answer was lost went through. */
 export const HOW_TO_CHECK_A_CREATE =
@@ -60,6 +71,7 @@ export async function createRecord(
 				endpoint: INSERT_ENDPOINT,
 				body: { operation: target.operation, module: target.module, fields: fields as IDataObject },
 				resendable: false,
+				advice: createAdvice,
 			},
 			itemIndex,
 		);
@@ -84,7 +96,7 @@ export async function updateRecord(
 		fields: update.fields as IDataObject,
 	};
 	if (update.attachments && update.attachments.length > 0) body.attachments = update.attachments;
-	return await apiRequest.call(this, connection, { method: 'POST', endpoint: UPDATE_ENDPOINT, body }, itemIndex);
+	return await apiRequest.call(this, connection, { method: 'POST', endpoint: UPDATE_ENDPOINT, body, advice: updateAdvice }, itemIndex);
 }
 
 /** custom/query.php by one field value, as Search sends it. */
