@@ -37,3 +37,32 @@ describe('soak: creates one per item, 2 % transient faults, never twice', () => 
 		120_000,
 	);
 });
+
+describe('soak: 10,000 creates with Batch Across Items, 2 % transient faults, never twice', () => {
+	test.each([
+		['batched, faults before the insert', 10_000, { afterCommit: false, seed: 21 }, {}, {}],
+		['batched, answers lost after the insert was applied', 10_000, { afterCommit: true, seed: 22 }, {}, {}],
+		['batched, answers lost after the insert, a server that takes 30 per request (416)', 10_000, { afterCommit: true, seed: 23 }, { maxRecordsPerInsert: 30 }, {}],
+		['batched, answers lost after the insert, 10 per request (1,000 requests)', 10_000, { afterCommit: true, seed: 25 }, {}, { maxRecordsPerRequest: 10 }],
+		['batched, answers lost after the insert, 4 in flight', 10_000, { afterCommit: true, seed: 27 }, {}, { concurrency: 4 }],
+	])(
+		'%s',
+		async (name, count, faults, sandboxOptions: IDataObject, options: IDataObject) => {
+			const started = Date.now();
+			const sandbox = await sandboxForCreates(faults, sandboxOptions);
+			try {
+				const book = createLedger(await runCreates(sandbox, count, { batchAcrossItems: true, maxRecordsPerRequest: 100, ...options }), sandbox, count);
+				reportLedger(name, book, Date.now() - started);
+				expect(book.duplicates).toStrictEqual([]);
+				expect(book.problems.slice(0, 5)).toStrictEqual([]);
+				expect(book.faulted).toBeGreaterThan(0);
+				expect(book.uncertain).toBeGreaterThan(0);
+				expect(book.uncertainThatExist).toBe(faults.afterCommit ? book.uncertain : 0);
+				expect(book.created + book.uncertain + book.refused).toBe(count);
+			} finally {
+				await sandbox.close();
+			}
+		},
+		120_000,
+	);
+});
