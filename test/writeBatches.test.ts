@@ -183,3 +183,23 @@ describe('Update with Batch Across Items', () => {
 		expect(sent).toHaveLength(0);
 	});
 });
+
+describe('one request per item: quota and the batching hint', () => {
+	test('Check Daily Quota First counts one call per item that can be sent (Create or Update: two)', async () => {
+		nock(ORIGIN).get(USAGE_PATH).query(true).twice().reply(200, { ...usageAnswer, data: { ...usageAnswer.data, available_consumition_options: 5 } });
+		const sent = server('/server/API/v2/custom/insert.php');
+		const created = await run(recordWorkflow('create', { fieldsToSend: 'mapAutomatically', options: { quotaGuard: true } }, names(6)));
+		expect(created.nodeError(NODE_NAME)!.message).toBe('This run needs 6 API call(s), but the token has only 5 left today');
+		const upserted = await run(recordWorkflow('upsert', { matchField: 'namecontact', fieldsToSend: 'mapAutomatically', options: { quotaGuard: true } }, names(3)));
+		expect(upserted.nodeError(NODE_NAME)!.message).toBe('This run needs 6 API call(s), but the token has only 5 left today');
+		expect(sent).toHaveLength(0);
+	});
+
+	test('many creates one per item: a hint says how few requests Batch Across Items would need', async () => {
+		nock(ORIGIN).persist().post('/server/API/v2/custom/insert.php').reply(200, { code: '200', error: 'null', msg: 'ok', data: { wolkvox_id: 'x' } });
+		const result = await run(recordWorkflow('create', { fieldsToSend: 'mapAutomatically' }, names(25)));
+		expect(result.hintsOf(NODE_NAME)).toContain(
+			'25 items were sent one request each. With Batch Across Items (in the node options) the same run needs about 1 request(s).',
+		);
+	});
+});
