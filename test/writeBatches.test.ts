@@ -9,7 +9,7 @@ const networkError = (code: string, message: string) => Object.assign(new Error(
 type Body = { operation: string; module: string; fields: Array<Record<string, unknown>> };
 
 /** Answers each request with `answer(body)` (default: success listing new ids), logging the bodies in order. */
-function server(path: string, answer?: (body: Body, index: number) => [number, unknown] | Error) {
+function server(path: string, answer?: (body: Body, index: number) => [number, unknown] | Error | undefined) {
 	const sent: Body[] = [];
 	let next = 1;
 	nock(ORIGIN)
@@ -20,7 +20,7 @@ function server(path: string, answer?: (body: Body, index: number) => [number, u
 			sent.push(body);
 			const reply = answer?.(body, sent.length - 1);
 			if (reply instanceof Error) return callback(reply, [0, '']);
-			if (reply) return callback(null, reply);
+			if (reply) return callback(null, reply as nock.ReplyFnResult);
 			const ids = body.fields.map((element) => String(element['wolkvox-id'] ?? `id${next++}`));
 			callback(null, [200, { code: 200, error: 'null', msg: `${ids.length} records have been written`, data: { wolkvox_id: ids } }]);
 		});
@@ -119,7 +119,7 @@ describe('Create with Batch Across Items', () => {
 		if (expected) expect(output[0].json).toStrictEqual(expected);
 		else
 			expect(output[0].json).toStrictEqual({
-				error: 'The record was not created: the API answered success but listed 1 record IDs for the 2 records of the request, so it is unknown which of them were created',
+				error: 'It is unknown whether the record was created: the API answered success but listed 1 record IDs for the 2 records of the request, so it is unknown which of them were created',
 				details: expect.stringMatching(/^Item 0: Before running it again, check whether the record exists/),
 			});
 	});

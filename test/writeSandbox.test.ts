@@ -128,10 +128,10 @@ describe('writes against the sandbox', () => {
 		const created = records(target).slice(seeded.length);
 		expect(created.map((record) => record.idcontact)).toStrictEqual(items.map((item) => item.json.idcontact));
 		expect(output.map((item) => item.json.wolkvox_id)).toStrictEqual(created.map((record) => record.wolkvox_id));
-		const inserts = target.log.filter((entry: { path: string; status: number }) => entry.path.endsWith('insertMany.php'));
+		const statuses = target.log.filter((entry) => entry.path.endsWith('insertMany.php')).map((entry) => entry.status);
 		// 100 → 416, then 50 → 416, then 25 per request from there on.
-		expect(inserts.map((entry: { status: number }) => entry.status).filter((status: number) => status === 416)).toHaveLength(2);
-		expect(inserts.filter((entry: { status: number }) => entry.status === 200)).toHaveLength(10);
+		expect(statuses.filter((status) => status === 416)).toHaveLength(2);
+		expect(statuses.filter((status) => status === 200)).toHaveLength(10);
 	});
 
 	test('Batch Across Items: updates through updateMany.php, an unknown id fails only its item', async () => {

@@ -134,7 +134,8 @@ function itemResult<Unit>(
 	throw new NodeApiError(this.getNode(), (error instanceof WolkvoxApiError ? (error.requestFailure.envelope ?? {}) : {}) as JsonObject, {
 		itemIndex,
 		httpCode: error instanceof NodeApiError ? (error.httpCode ?? undefined) : undefined,
-		message: `The record was not ${words.verb}: ${reason}`,
+		// A create the answer did not confirm may still have happened: say so, not "not created".
+		message: outcome !== undefined && !error && words.verb === 'created' ? `It is unknown whether the record was created: ${reason}` : `The record was not ${words.verb}: ${reason}`,
 		description: `Item ${itemIndex}: ${outcome === undefined ? 'nothing was sent for this item; fix the error that stopped the node and run it again.' : advice}`,
 	});
 }
