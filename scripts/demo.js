@@ -32,6 +32,66 @@ function heading(title) {
 	console.log(`\n== ${title}`);
 }
 
+/**
+ * 4. Create, update, create or update, then delete: the example runs first with its Delete node
+ * disabled (n8n passes the items through), so the records it wrote can be shown; then its Delete
+ * node runs on what Create or Update returned.
+ * @param {(workflow: any) => Promise<any>} run @param {any} sandbox @param {string[]} problems
+ */
+async function roundTrip(run, sandbox, problems) {
+	const workflow = example('create-update-upsert-delete.workflow.json');
+	const people = workflow.pinData['Contacts to write'].map((/** @type {any} */ item) => item.json);
+	const before = sandbox.records('demo', 'contacts');
+	heading(`running "${workflow.name}" without its Delete node (${people.length} items)`);
+	const written = await run({
+		...workflow,
+		nodes: workflow.nodes.map((/** @type {any} */ node) => (node.name === 'Delete contact' ? { ...node, disabled: true } : node)),
+	});
+	for (const name of ['Create contact', 'Update contact', 'Create or update contact']) {
+		written.outputOf(name).forEach((/** @type {any} */ item, /** @type {number} */ index) => console.log(`  ${name}, output ${index}: ${JSON.stringify(item.json)}`));
+	}
+	const ids = written.outputOf('Create contact').map((/** @type {any} */ item) => item.json.wolkvox_id);
+	const upserted = written.outputOf('Create or update contact');
+	const records = sandbox.records('demo', 'contacts').filter((/** @type {any} */ record) => ids.includes(record.wolkvox_id));
+	heading('the contacts written');
+	for (const record of records) console.log(`    ${JSON.stringify(record)}`);
+
+	if (written.status !== 'success') problems.push(`the round trip ended with status ${written.status}`);
+	if (sandbox.records('demo', 'contacts').length !== before.length + people.length) problems.push('Create or Update created a record instead of updating it');
+	if (upserted.some((/** @type {any} */ item, /** @type {number} */ index) => item.json.action !== 'updated' || item.json.wolkvox_id !== ids[index])) {
+		problems.push('Create or Update did not update the records just created');
+	}
+	people.forEach((/** @type {any} */ person, /** @type {number} */ index) => {
+		const record = records.find((/** @type {any} */ candidate) => candidate.wolkvox_id === ids[index]);
+		const expected = {
+			namecontact: person.namecontact,
+			idcontact: person.idcontact,
+			emailcontact: person.emailcontact,
+			telephonecontact: { value: person.telephone, country: 'Colombia', code: '57' },
+			'Tipo de cliente': 'VIP',
+			Direccion: person.address,
+			'Etapa del ciclo de vida ': 'Cliente',
+		};
+		for (const [field, value] of Object.entries(expected)) {
+			if (JSON.stringify(record?.[field]) !== JSON.stringify(value)) problems.push(`contact ${index}: "${field}" is ${JSON.stringify(record?.[field])}, not ${JSON.stringify(value)}`);
+		}
+	});
+
+	heading('running its Delete node on what Create or Update returned');
+	const deleteNode = workflow.nodes.find((/** @type {any} */ node) => node.name === 'Delete contact');
+	const cleanup = await run({
+		nodes: [{ ...workflow.nodes[0], name: 'Written contacts' }, deleteNode],
+		connections: { 'Written contacts': { main: [[{ node: 'Delete contact', type: 'main', index: 0 }]] } },
+		pinData: { 'Written contacts': upserted.map((/** @type {any} */ item) => ({ json: item.json })) },
+	});
+	cleanup.outputOf('Delete contact').forEach((/** @type {any} */ item, /** @type {number} */ index) => console.log(`  output ${index}: ${JSON.stringify(item.json)}`));
+	if (cleanup.status !== 'success' || JSON.stringify(sandbox.records('demo', 'contacts')) !== JSON.stringify(before)) {
+		problems.push('after the delete, the contacts are not exactly the ones there before the round trip');
+	}
+	const counts = ['insert', 'update', 'query', 'delete'].map((kind) => `${sandbox.log.filter((/** @type {any} */ entry) => entry.path.endsWith(`custom/${kind}.php`)).length} ${kind}`);
+	console.log(`  requests so far: ${counts.join(', ')}`);
+}
+
 async function main() {
 	const sandbox = await startSandbox({ port: 0, ttlMs: 120_000 });
 	/** @type {string[]} */
@@ -110,6 +170,9 @@ async function main() {
 		const untouched = beforeSearch.filter((/** @type {any} */ record) => record[searchNode.field] !== searchNode.value);
 		if (JSON.stringify(afterSearch) !== JSON.stringify(untouched)) problems.push('after search-then-delete, the contacts left are not exactly the non-matching ones');
 
+		// 4. Create, update, create or update, then delete.
+		await roundTrip(run, sandbox, problems);
+
 		const requests = sandbox.log.filter((/** @type {any} */ entry) => entry.path.endsWith('custom/delete.php'));
 		heading(`the sandbox received ${requests.length} delete requests`);
 	} finally {
@@ -122,7 +185,7 @@ async function main() {
 		process.exitCode = 1;
 		return;
 	}
-	heading('demo passed: every asked-for or found record was deleted, every other record is still there');
+	heading('demo passed: every record was found, written, updated and deleted exactly as asked, every other record is untouched');
 }
 
 main().catch((error) => {

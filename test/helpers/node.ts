@@ -83,6 +83,24 @@ export const deletedAnswer = (ids: string[]) => ({
 	data: { wolkvox_id: ids },
 });
 
+export const INSERT_PATH = '/server/API/v2/custom/insert.php';
+export const UPDATE_PATH = '/server/API/v2/custom/update.php';
+export const QUERY_PATH = '/server/API/v2/custom/query.php';
+
+/** An input item: its JSON, and binary properties when a test needs files. */
+export type InputItem = { json: Record<string, unknown>; binary?: Record<string, { data: string; mimeType: string; fileName?: string }> };
+
+/** Manual Trigger (with the given items pinned) → Wolkvox CRM running the given record operation. */
+export function recordWorkflow(
+	operation: 'create' | 'update' | 'upsert',
+	parameters: Record<string, unknown>,
+	items: InputItem[] = [{ json: {} }],
+	onError: OnError = 'stopWorkflow',
+): Pick<IWorkflowBase, 'nodes' | 'connections' | 'pinData'> {
+	const workflow = deleteWorkflow({ operation, ...parameters } as INodeParameters, [], onError);
+	return { ...workflow, pinData: { 'When clicking Execute': items as never } };
+}
+
 /** The documented answer of token/tokenInformation.php (its hours key is cut off in the docs). */
 export const usageAnswer = {
 	code: '200',

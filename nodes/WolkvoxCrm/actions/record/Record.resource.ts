@@ -1,12 +1,18 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as createRecords from './create.operation';
 import * as deleteRecords from './delete.operation';
 import * as searchRecords from './search.operation';
+import * as updateRecords from './update.operation';
+import * as upsertRecords from './upsert.operation';
 
 /** Record operations by their parameter value; a new operation is one import and one line. */
 export const operations = {
+	create: createRecords,
 	delete: deleteRecords,
 	search: searchRecords,
+	update: updateRecords,
+	upsert: upsertRecords,
 };
 
 export const description: INodeProperties[] = [
@@ -17,6 +23,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['record'] } },
 		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a record in a module',
+				action: 'Create a record',
+			},
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+				action: 'Create or update a record',
+			},
 			{
 				name: 'Delete',
 				value: 'delete',
@@ -29,9 +47,18 @@ export const description: INodeProperties[] = [
 				description: 'Find records of a module by a field value or by creation date',
 				action: 'Search records',
 			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Update the fields of one record',
+				action: 'Update a record',
+			},
 		],
 		default: 'delete',
 	},
+	...createRecords.description,
 	...deleteRecords.description,
 	...searchRecords.description,
+	...updateRecords.description,
+	...upsertRecords.description,
 ];
