@@ -4,10 +4,10 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
+import { MAIN_CONNECTION } from './compat';
 import * as token from './actions/token/Token.resource';
 
 export class WolkvoxCrm implements INodeType {
@@ -21,8 +21,8 @@ export class WolkvoxCrm implements INodeType {
 		description: 'Act on records of wolkvox CRM',
 		defaults: { name: 'Wolkvox CRM' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: [MAIN_CONNECTION],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'wolkvoxCrmApi', required: true }],
 		properties: [
 			{
