@@ -135,6 +135,8 @@ function prepareExamples({ files, load, credential, records }) {
 	function build(entry) {
 		const wf = load(entry.file ?? entry.from);
 		wf.id = entry.id;
+		// n8n 1.x's import wants the field an editor export has (NOT NULL in its database).
+		wf.active ??= false;
 		if (entry.name) wf.name = entry.name;
 		for (const n of wf.nodes) if (n.credentials && n.credentials.wolkvoxCrmApi) n.credentials.wolkvoxCrmApi = { id: credential.id, name: credential.name };
 		if (entry.vary) entry.vary(wf, wf.nodes.find((n) => n.type === NODE_TYPE), { records, taken });

@@ -4,7 +4,7 @@
  * End-to-end smoke check of the PACKED package in a real n8n, the way a user installs it.
  *
  *   node scripts/smoke/index.js --n8n 2.41.1 [--node 24] [--npm 11] [--cache DIR] [--dir DIR]
- *                               [--worktree] [--clean-install] [--keep] [--timeout 3600]
+ *                               [--repo DIR] [--worktree] [--clean-install] [--keep] [--timeout 3600]
  *
  * Node.js and npm come from the npm registry, n8n is installed with --ignore-scripts (only
  * sqlite3 is built, from source), this repository is built and packed and installed into
@@ -24,11 +24,10 @@ const { checkRequests, checkRecords, serverChecks, logChecks } = require('./chec
 const { createResults, Fatal } = require('./results');
 const { stop } = require('./proc');
 
-const REPO = path.join(__dirname, '..', '..');
-const USAGE = 'node scripts/smoke/index.js --n8n VERSION [--node 24] [--npm 11] [--cache DIR] [--dir DIR] [--worktree] [--clean-install] [--keep] [--timeout SECONDS]\n';
+const USAGE = 'node scripts/smoke/index.js --n8n VERSION [--node 24] [--npm 11] [--cache DIR] [--dir DIR] [--repo DIR] [--worktree] [--clean-install] [--keep] [--timeout SECONDS]\n';
 
 function parseArgs(argv) {
-	const o = { n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', cleanInstall: false, keep: false, timeout: 3600 };
+	const o = { repo: path.join(__dirname, '..', '..'), n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', cleanInstall: false, keep: false, timeout: 3600 };
 	const value = (i, flag) => {
 		if (argv[i] === undefined || argv[i].startsWith('--')) throw new Error(`${flag} needs a value`);
 		return argv[i];
@@ -38,6 +37,7 @@ function parseArgs(argv) {
 		if (a === '--n8n') o.n8n = value(++i, a);
 		else if (a === '--node') o.node = value(++i, a);
 		else if (a === '--npm') o.npm = value(++i, a);
+		else if (a === '--repo') o.repo = path.resolve(value(++i, a));
 		else if (a === '--cache') o.cache = path.resolve(value(++i, a));
 		else if (a === '--dir') o.dir = path.resolve(value(++i, a));
 		else if (a === '--timeout') o.timeout = Number(value(++i, a));
@@ -71,7 +71,7 @@ async function smoke(o, r, state) {
 	r.pass(`n8n ${n8n.version} installed with Node.js ${tools.nodeVersion}`);
 
 	r.phase(`${o.cleanInstall ? 'npm ci, ' : ''}npm run build, npm pack (this repository)`);
-	const pkg = await install.packRepo({ repo: REPO, source: o.source, cleanInstall: o.cleanInstall, workDir: work, env, logs });
+	const pkg = await install.packRepo({ repo: o.repo, source: o.source, cleanInstall: o.cleanInstall, workDir: work, env, logs });
 	r.version(`package ${pkg.name}@${pkg.version} from ${pkg.describe}: ${path.basename(pkg.tarball)} (${fs.statSync(pkg.tarball).size} bytes)`);
 	r.pass(`packed ${path.basename(pkg.tarball)}`);
 
@@ -116,7 +116,7 @@ async function smoke(o, r, state) {
 		await observe(item, async () => {
 			const c = await host.cli(`execute-${item.ex.id}`, ['execute', `--id=${item.ex.id}`, '--rawOutput']);
 			const ok = item.run.exit === 0 ? c.code === 0 : c.code !== 0 && !c.timedOut;
-			r.check(ok, `n8n execute --id=${item.ex.id} exited ${c.timedOut ? '(timed out)' : c.code}, expected ${item.run.exit}`);
+			r.check(ok, `n8n execute --id=${item.ex.id} exited ${c.exit}, expected ${item.run.exit}`);
 		});
 	}
 
@@ -125,19 +125,19 @@ async function smoke(o, r, state) {
 	state.n8n = host;
 	if (ready === undefined) throw new Fatal(`n8n start did not become ready on ${host.url}`);
 	r.pass(`n8n start: ready on ${host.url} after ${ready} s`);
-	await serverChecks({ host, r, credential, sandbox });
+	if (!(await serverChecks({ host, r, credential, sandbox }))) throw new Fatal('no REST session: the manual runs and the execution checks were not done');
 	const major = Number(n8n.version.split('.')[0]);
 	for (const item of runs.filter((x) => x.run.how === 'manual')) {
 		await observe(item, async () => {
 			// The editor's "Execute workflow" button; n8n 1.x wants the workflow in the body too.
 			const body = { triggerToStartFrom: { name: item.ex.trigger.name } };
-			if (major < 2) body.workflowData = (await host.api('GET', `/rest/workflows/${item.ex.id}`)).json.data;
+			if (major < 2) body.workflowData = (await host.api('GET', `/rest/workflows/${item.ex.id}`)).json?.data;
 			const res = await host.api('POST', `/rest/workflows/${item.ex.id}/run`, body);
 			const id = res.json && res.json.data && res.json.data.executionId;
 			if (!id) return r.fail(`manual run of ${item.ex.id}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
 			for (let i = 0; i < 120; i++) {
 				const e = (await host.api('GET', `/rest/executions/${id}`)).json;
-				if (e && e.data && e.data.finished !== undefined && !['running', 'new', 'waiting'].includes(e.data.status)) break;
+				if (e?.data && e.data.finished !== undefined && !['running', 'new', 'waiting'].includes(e.data.status)) break;
 				await new Promise((res2) => setTimeout(res2, 500));
 			}
 		});
@@ -147,7 +147,7 @@ async function smoke(o, r, state) {
 	const all = (list && list.data && (list.data.results || list.data)) || [];
 	for (const item of runs) {
 		const found = all.find((e) => e.workflowId === item.ex.id && e.mode === (item.run.how === 'cli' ? 'cli' : 'manual'));
-		const full = found && (await host.api('GET', `/rest/executions/${found.id}`)).json.data;
+		const full = found && (await host.api('GET', `/rest/executions/${found.id}`)).json?.data;
 		if (!full) {
 			r.fail(`${item.label}: no ${item.run.how} execution of ${item.ex.id} in /rest/executions`);
 			continue;
@@ -210,4 +210,4 @@ async function main() {
 	}
 }
 
-main();
+if (require.main === module) main();

@@ -88,7 +88,7 @@ async function n8n({ version, cache, env, nodeVersion, logs, say }) {
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-smoke-host', private: true, overrides }, null, 1));
 		say(`npm install n8n@${version} --ignore-scripts (large: ~2,000+ packages, several minutes)`);
 		const log = path.join(logs, `install-n8n-${version}.log`);
-		const r = await run('npm', ['install', `n8n@${version}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, log, timeoutSec: 2400 });
+		const r = await run('npm', ['install', `n8n@${version}`, '--save-exact', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, log, timeoutSec: 2400 });
 		if (r.code !== 0) {
 			const missing = /No matching version found for (\S+?)\.?$/m.exec(fs.readFileSync(log, 'utf8'));
 			fs.rmSync(dir, { recursive: true, force: true });
@@ -147,7 +147,8 @@ async function packRepo({ repo, source, cleanInstall, workDir, env, logs }) {
 		if (r.code !== 0) throw new Fatal(`npm ${args[0]} in the package failed\n${tail(log)}`);
 	}
 	const packLog = fs.readFileSync(path.join(logs, 'pkg-pack.log'), 'utf8');
-	const packed = JSON.parse(packLog.slice(packLog.indexOf('\n[') + 1))[0];
+	// The JSON array, without npm's warnings before it and the exit line after it.
+	const packed = JSON.parse(packLog.slice(packLog.indexOf('\n[') + 1, packLog.lastIndexOf('\n]') + 2))[0];
 	const tarball = path.join(workDir, packed.filename);
 	const pkg = readJson(path.join(src, 'package.json'));
 	return { src, tarball, name: pkg.name, version: pkg.version, describe: source === 'head' ? `commit ${rev} (HEAD; uncommitted changes not included, use --worktree)` : `work tree on top of ${rev}` };

@@ -70,9 +70,9 @@ async function n8nHost({ install, userFolder, env, logs }) {
 			const t0 = Date.now();
 			server = start('node', [install.bin, 'start'], { cwd: userFolder, env: n8nEnv, log: logOf('start') });
 			while (Date.now() - t0 < timeoutSec * 1000 && server.exitCode === null) {
-				const r = await getJson(`${url}/healthz/readiness`).catch(() => undefined);
-				// n8n before 1.35 has no readiness endpoint, only /healthz.
-				if (r && (r.status === 200 || (r.status === 404 && (await getJson(`${url}/healthz`)).status === 200))) return Math.round((Date.now() - t0) / 1000);
+				// Ready when the REST API answers: n8n 1.x reports /healthz/readiness before its routes exist.
+				const r = await getJson(`${url}/rest/settings`).catch(() => undefined);
+				if (r && r.status === 200 && r.json) return Math.round((Date.now() - t0) / 1000);
 				await new Promise((res) => setTimeout(res, 1000));
 			}
 			return undefined;

@@ -56,7 +56,7 @@ async function stop(child, graceSec = 30) {
 
 /**
  * Runs a command to its end (or its time limit) with its output appended to `log`.
- * @returns {Promise<{ code: number | null, timedOut: boolean }>}
+ * @returns {Promise<{ code: number | null, signal: string | null, timedOut: boolean, exit: string }>} exit: for messages
  */
 async function run(cmd, args, { cwd, env, log, timeoutSec }) {
 	fs.appendFileSync(log, `[smoke] $ ${cmd} ${args.join(' ')}  (in ${cwd})\n`);
@@ -66,10 +66,10 @@ async function run(cmd, args, { cwd, env, log, timeoutSec }) {
 		timedOut = true;
 		stop(child, 15);
 	}, timeoutSec * 1000);
-	const { code } = await child.done;
+	const { code, signal } = await child.done;
 	clearTimeout(timer);
-	if (timedOut) fs.appendFileSync(log, `\n[smoke] timed out after ${timeoutSec} s\n`);
-	return { code: timedOut ? null : code, timedOut };
+	fs.appendFileSync(log, timedOut ? `\n[smoke] timed out after ${timeoutSec} s\n` : `\n[smoke] exit ${code ?? signal}\n`);
+	return { code: timedOut ? null : code, signal, timedOut, exit: timedOut ? 'timed out' : String(code ?? signal) };
 }
 
 module.exports = { run, start, stop, alive, tail };
