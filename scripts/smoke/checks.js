@@ -93,34 +93,41 @@ async function serverChecks({ host, r, credential, sandbox }) {
 }
 
 const LOAD_RE = new RegExp(`Loaded all credentials and nodes from ${PACKAGE}(?: \\{ "credentials": (\\d+), "nodes": (\\d+))?`);
-const PROBLEM_RE = /^[0-9:.]+ +(error|warn) .*(wolkvox|Skipping package|Failed to load|Unrecognized node type|Unknown credential|is not known|Could not load)/m;
+const PROBLEM_RE = /^(error|warn) .*(wolkvox|Skipping package|Failed to load|Unrecognized node type|Unknown credential|is not known|Could not load|Class could not be found)/;
+/**
+ * A log line as "LEVEL message": n8n 2.x and later 1.x print "21:10:12.490   error   message",
+ * older 1.x "2026-12-01T21:47:12.927Z | error | message" with colours whatever NO_COLOR says.
+ */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const normalise = (line) => line.replace(ANSI, '').replace(/^(?:[0-9:.]+|\S+Z \|) +(\w+) +(?:\| )?/, '$1 ');
+/** Lines of an n8n log, normalised. */
+const logLines = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').map(normalise) : []);
 
 /** Every n8n command loaded the package and logged no error or warning about it. */
 function logChecks({ logs, r, failingRuns }) {
 	for (const file of fs.readdirSync(logs).filter((f) => /^n8n-.*\.log$/.test(f)).sort()) {
 		const name = file.replace(/\.log$/, '');
-		const text = fs.readFileSync(path.join(logs, file), 'utf8');
-		const loaded = LOAD_RE.exec(text);
+		const lines = logLines(path.join(logs, file));
+		const loaded = LOAD_RE.exec(lines.join('\n'));
 		if (!loaded || (loaded[1] && (loaded[1] !== '1' || loaded[2] !== '1'))) {
 			r.fail(`${name}: n8n did not log loading ${PACKAGE} (1 node, 1 credential)${loaded ? `: ${loaded[0]}` : ''}`);
 			continue;
 		}
-		const lines = text.split('\n');
 		// Runs that are meant to fail log their error; elsewhere any error line is a problem.
 		const expectErrors = failingRuns.includes(name) || name === 'n8n-start';
-		const problems = lines.filter((l) => (PROBLEM_RE.test(l) || (!expectErrors && /^[0-9:.]+ +error /.test(l))) && !/RECORD NOT FOUND/.test(l));
+		const problems = lines.filter((l) => (PROBLEM_RE.test(l) || (!expectErrors && /^error /.test(l))) && !/RECORD NOT FOUND/.test(l));
 		r.check(problems.length === 0, `${name}: ${PACKAGE} loaded (1 node, 1 credential)${problems.length ? `, but with problems: ${problems.slice(0, 3).map((l) => l.slice(0, 300)).join(' ')}` : ', no error or warning about it'}`);
 		if (!failingRuns.includes(name)) continue;
-		if (lines.some((l) => /^[0-9:.]+ +error +NodeApiError$/.test(l))) {
+		if (lines.some((l) => /^error NodeApiError$/.test(l))) {
 			r.warn(`${name}: n8n-core did not recognise the node's NodeApiError as an n8n error (logged as an unexpected error with a stack): the node uses a second copy of n8n-workflow`);
-		} else if (lines.some((l) => /^[0-9:.]+ +error +The wolkvox CRM API refused the request: RECORD NOT FOUND/.test(l))) {
+		} else if (lines.some((l) => /^error The wolkvox CRM API refused the request: RECORD NOT FOUND/.test(l))) {
 			r.pass(`${name}: n8n-core recognised the node error as an n8n NodeApiError (no stack)`);
 		} else r.note(`${name}: no log line names the refused delete's NodeApiError (this n8n logs run errors differently)`);
 	}
 	// n8n start's own error lines: the wrong-token credential test (asked for), lookups of
 	// n8n's servers (no internet here), and anything else, said as it is.
 	const start = path.join(logs, 'n8n-start.log');
-	const errors = fs.existsSync(start) ? fs.readFileSync(start, 'utf8').split('\n').filter((l) => /^[0-9:.]+ +error /.test(l)) : [];
+	const errors = logLines(start).filter((l) => /^error /.test(l));
 	const kinds = [
 		['from the wrong-token credential test', (l) => /Forbidden - perhaps check your credentials/.test(l)],
 		["from n8n's own lookups of its servers (no internet here)", (l) => /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(l)],

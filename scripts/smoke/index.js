@@ -97,7 +97,8 @@ async function smoke(o, r, state) {
 	const imp = await host.cli('import-credentials', ['import:credentials', `--input=${path.join(work, 'credential.json')}`]);
 	r.check(imp.code === 0 && /Successfully imported 1 credential/.test(fs.readFileSync(host.logOf('import-credentials'), 'utf8')), 'n8n import:credentials (type wolkvoxCrmApi)');
 	for (const { wf, ex } of prepared) {
-		write(`wf-${ex.id}.json`, wf);
+		// An array, as `n8n export:workflow` writes it: n8n before 1.85 reads no single object.
+		write(`wf-${ex.id}.json`, [wf]);
 		const w = await host.cli(`import-${ex.id}`, ['import:workflow', `--input=${path.join(work, `wf-${ex.id}.json`)}`]);
 		r.check(w.code === 0 && /Successfully imported 1 workflow/.test(fs.readFileSync(host.logOf(`import-${ex.id}`), 'utf8')), `n8n import:workflow ${ex.id} ("${ex.name}")`);
 	}
