@@ -1,22 +1,7 @@
 import nock from 'nock';
 
 import { WolkvoxCrmApi } from '../credentials/WolkvoxCrmApi.credentials';
-import { ORIGIN, TOKEN, credentials, runCredentialTest } from './helpers/node';
-
-const USAGE_PATH = '/server/API/v2/token/tokenInformation.php';
-
-/** The documented answer of tokenInformation.php. */
-const usageAnswer = {
-	code: '200',
-	error: 'null',
-	msg: '1 records were are found',
-	data: {
-		description: 'token',
-		token_limit: 4800,
-		token_use_today: 12,
-		available_consumition_options: 4788,
-	},
-};
+import { ORIGIN, TOKEN, USAGE_PATH, credentials, runCredentialTest, usageAnswer } from './helpers/node';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

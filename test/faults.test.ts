@@ -240,7 +240,8 @@ const CASES: FaultCase[] = [
 		sandbox: (mode) => ({ dailyQuota: mode.items === 1 ? 0 : mode.batch ? 3 : 250 }),
 		options: () => ({ maxRetries: 3, maxRetryWait: 0 }),
 		message: /^The wolkvox CRM API refused the request: TOKEN LIMIT EXCEEDED$/,
-		details: [/its daily quota is used up/, /wait and run again/],
+		// The sandbox's refusal does not say when the count restarts: no time is made up.
+		details: [/The token's daily quota of API calls is used up/, /the quota comes back tomorrow, when the count restarts\./],
 		check: (sandbox, mode, failed, settled) => {
 			const log = deleteLog(sandbox);
 			const refused = log.filter((entry) => entry.status === 403);

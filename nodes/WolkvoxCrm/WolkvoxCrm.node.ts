@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
+import * as token from './actions/token/Token.resource';
 
 export class WolkvoxCrm implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,10 +30,14 @@ export class WolkvoxCrm implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Record', value: 'record' }],
+				options: [
+					{ name: 'Record', value: 'record' },
+					{ name: 'Token', value: 'token' },
+				],
 				default: 'record',
 			},
 			...record.description,
+			...token.description,
 		],
 	};
 

@@ -254,6 +254,11 @@ class RunResult {
 		return /** @type {INodeExecutionData[]} */ (main[output] ?? []);
 	}
 
+	/** @param {string} nodeName the execution hints the node added, as shown under its output */
+	hintsOf(nodeName) {
+		return (this.taskOf(nodeName).hints ?? []).map((/** @type {{ message: string }} */ hint) => hint.message);
+	}
+
 	/** @param {string} nodeName the error that stopped this node, if any */
 	nodeError(nodeName) {
 		return this.taskOf(nodeName).error;

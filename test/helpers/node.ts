@@ -14,6 +14,7 @@ export const NODE_NAME = 'Wolkvox CRM';
 export const TOKEN = 'example-token-9f2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f';
 export const ORIGIN = 'https://crm0001.wolkvox.com';
 export const DELETE_PATH = '/server/API/v2/custom/delete.php';
+export const USAGE_PATH = '/server/API/v2/token/tokenInformation.php';
 
 export const credentials = (overrides: ICredentialDataDecryptedObject = {}) => ({
 	server: 'crm0001.wolkvox.com',
@@ -81,3 +82,17 @@ export const deletedAnswer = (ids: string[]) => ({
 	msg: 'Have been succesfully removed',
 	data: { wolkvox_id: ids },
 });
+
+/** The documented answer of token/tokenInformation.php (its hours key is cut off in the docs). */
+export const usageAnswer = {
+	code: '200',
+	error: 'null',
+	msg: '1 records were are found',
+	data: {
+		description: 'token',
+		token_limit: 4800,
+		token_use_today: 12,
+		available_consumition_options: 4788,
+		hours_to_reset: 9,
+	},
+};

@@ -2,8 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getConnection, type Connection } from '../transport';
+import { addRunHints } from './hints';
 import { errorItem, toNodeError } from './items';
 import * as record from './record/Record.resource';
+import * as token from './token/Token.resource';
 
 type OperationModule = {
 	execute(
@@ -15,6 +17,7 @@ type OperationModule = {
 
 const resources: Record<string, Record<string, OperationModule>> = {
 	record: record.operations,
+	token: token.operations,
 };
 
 /** Hands the input to the chosen operation; resource and operation are the same for all items. */
@@ -39,5 +42,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (!this.continueOnFail()) throw nodeError;
 		return [items.map((_, itemIndex) => errorItem(nodeError, itemIndex))];
 	}
-	return [await selected.execute.call(this, connection, items)];
+	try {
+		return [await selected.execute.call(this, connection, items)];
+	} finally {
+		addRunHints.call(this, connection.scheduler.stats);
+	}
 }

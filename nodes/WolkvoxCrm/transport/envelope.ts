@@ -73,3 +73,22 @@ export function readEnvelope(status: number, body: string, location?: string): E
 	if (!failed) return { kind: 'success', envelope };
 	return { kind: 'apiError', envelope, status, apiCode, apiError, apiMessage: textOf(envelope.msg) };
 }
+
+/**
+ * The record ids an answer names in `data.wolkvox_id` (a string or a list; `data` may also be a
+ * list of such objects): the removed or created records of a success, the unknown ones of an
+ * error. Empty strings name nothing (the documented delete sample lists `["", ""]`).
+ */
+export function idsNamedIn(envelope: WolkvoxEnvelope | undefined): string[] {
+	const ids: string[] = [];
+	const collect = (value: unknown) => {
+		if (typeof value === 'string' && value.trim() !== '') ids.push(value.trim());
+		else if (Array.isArray(value)) for (const entry of value) if (typeof entry === 'string' && entry.trim() !== '') ids.push(entry.trim());
+	};
+	const data = envelope?.data;
+	const objects = Array.isArray(data) ? data : [data];
+	for (const object of objects) {
+		if (object && typeof object === 'object' && !Array.isArray(object)) collect((object as Record<string, unknown>).wolkvox_id);
+	}
+	return ids;
+}

@@ -5,6 +5,7 @@
 import type { JsonObject } from 'n8n-workflow';
 
 import type { CrmServer } from '../helpers/server';
+import { hoursUntilResetOf, whenQuotaRestarts } from '../helpers/usage';
 
 export interface RequestFailure {
 	kind: 'apiError' | 'notApi' | 'truncated' | 'redirect' | 'network';
@@ -25,6 +26,8 @@ export interface RequestFailure {
 	networkCode?: string;
 	detail?: string;
 	rateLimited?: boolean;
+	/** The token's daily quota is used up ("TOKEN LIMIT EXCEEDED"): nothing passes until it restarts */
+	dailyQuota?: boolean;
 	retryAfterMs?: number;
 	/** Worth another attempt: limits, server errors, broken answers */
 	retryable: boolean;
@@ -39,8 +42,26 @@ export interface FailureWords {
 	errorResponse: JsonObject;
 }
 
-function hintFor(code: number, failure: RequestFailure): string {
-	if (code === 400) return 'A parameter is missing or malformed: check CRM Operation, Module and Record IDs.';
+/**
+ * What to fix in the operation's own fields, in its own words, for the refusals that are about
+ * them; the transport's generic words are used where an operation has none.
+ */
+export interface FieldAdvice {
+	/** 400: a parameter is missing or malformed. */
+	badRequest?: string;
+	/** 404: something named in the request does not exist. */
+	notFound?: string;
+	/** 416: the request holds more than the API allows at once. */
+	tooLarge?: string;
+}
+
+function hintFor(code: number, failure: RequestFailure, advice: FieldAdvice): string {
+	if (failure.dailyQuota) {
+		// The refusal may say when the count restarts (as tokenInformation.php does); never guess a time.
+		const data = (failure.envelope as { data?: unknown } | undefined)?.data;
+		return `The token's daily quota of API calls is used up, so the API accepts no more calls from it; the quota comes back ${whenQuotaRestarts(hoursUntilResetOf(data))}. Run the rest then, or use another token. Token → Get Usage shows the count; the option Check Daily Quota First stops a run before it sends anything when it does not fit.`;
+	}
+	if (code === 400) return `A parameter is missing or malformed: ${advice.badRequest ?? 'check CRM Operation, Module and the other parameters of the node'}.`;
 	if (code === 401) return 'The API received no token: check the Token in the Wolkvox CRM API credential.';
 	if (failure.rateLimited) {
 		return 'The API is limiting how fast requests may come: lower Concurrent Requests or set Max Requests per Second in the node options, or raise Max Retries.';
@@ -49,10 +70,10 @@ function hintFor(code: number, failure: RequestFailure): string {
 		return 'The token was refused, its daily quota is used up, or too many requests were sent. Check the token (CRM → Configuration → Wolkvox Integration → Tokens, Internal type) and its daily usage; if it is a limit, wait and run again.';
 	}
 	if (code === 404) {
-		return 'Something named in the request does not exist: check CRM Operation, Module (as the CRM shows it) and that the record IDs exist and were not already deleted.';
+		return `Something named in the request does not exist: ${advice.notFound ?? 'check CRM Operation and Module (as the CRM shows it)'}.`;
 	}
 	if (code === 405) return 'The server refused the method: check that the CRM Server is a wolkvox CRM host.';
-	if (code === 416) return 'The request asked for more than the API allows at once: lower Max IDs per Request.';
+	if (code === 416) return `The request asked for more than the API allows at once${advice.tooLarge ? `: ${advice.tooLarge}` : ''}.`;
 	if (code >= 500) return 'The wolkvox server had a problem: try again later.';
 	return 'Check the node parameters and the credential.';
 }
@@ -88,7 +109,7 @@ const NETWORK_WORDS: Record<string, (host: string, seconds: number) => [string, 
 export function describeFailure(
 	failure: RequestFailure,
 	server: CrmServer,
-	context: { itemIndex: number; attempts: number; timeoutMs: number },
+	context: { itemIndex: number; attempts: number; timeoutMs: number; advice?: FieldAdvice },
 ): FailureWords {
 	const { host } = server;
 	const item = `Item ${context.itemIndex}`;
@@ -147,7 +168,7 @@ export function describeFailure(
 	if (context.attempts > 1) details.push(`${context.attempts} attempts`);
 	return {
 		message: `The wolkvox CRM API refused the request: ${reason}`,
-		description: `${item}: ${hintFor(code, failure)} (${details.join(', ')})`,
+		description: `${item}: ${hintFor(code, failure, context.advice ?? {})} (${details.join(', ')})`,
 		httpCode: String(code),
 		errorResponse: failure.envelope ?? {},
 	};

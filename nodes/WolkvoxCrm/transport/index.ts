@@ -17,12 +17,12 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { InvalidServerError, normalizeServer, type CrmServer } from '../helpers/server';
 import { InvalidTokenError, normalizeToken } from '../helpers/token';
-import { readEnvelope, type EnvelopeReading, type WolkvoxEnvelope } from './envelope';
-import { describeFailure, type RequestFailure } from './failures';
+import { idsNamedIn, readEnvelope, type EnvelopeReading, type WolkvoxEnvelope } from './envelope';
+import { describeFailure, type FieldAdvice, type RequestFailure } from './failures';
 import { RequestScheduler } from './scheduler';
 
-export type { RequestFailure } from './failures';
-export { RequestScheduler } from './scheduler';
+export type { FieldAdvice, RequestFailure } from './failures';
+export { RequestScheduler, RunStats } from './scheduler';
 
 export const CREDENTIAL_TYPE = 'wolkvoxCrmApi';
 
@@ -62,6 +62,15 @@ export interface ApiRequest {
 	endpoint: string;
 	body?: IDataObject;
 	qs?: IDataObject;
+	/**
+	 * Whether the request may be sent again after an attempt that may have taken effect (a lost
+	 * or cut-off answer, a server error). Deletes and updates may; a create may not: it would
+	 * make the record twice. Refusals that certainly changed nothing (rate limits, a refused
+	 * connection) are retried either way. Default true.
+	 */
+	resendable?: boolean;
+	/** The operation's words on what to fix in its fields when the API refuses them. */
+	advice?: FieldAdvice;
 }
 
 /** A failed API call, with what the callers need to decide what to do next. */
@@ -142,14 +151,6 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The ids an error answer names in `data.wolkvox_id` (e.g. the ones that do not exist). */
-function namedIds(envelope: WolkvoxEnvelope | undefined): string[] {
-	const data = envelope?.data;
-	const ids = data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject).wolkvox_id : undefined;
-	if (typeof ids === 'string') return [ids];
-	return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-}
-
 const UNCERTAIN_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE']);
 const RETRYABLE_NETWORK_CODES = new Set([...UNCERTAIN_NETWORK_CODES, 'ECONNREFUSED', 'EAI_AGAIN']);
 // Limits that pass with time; the daily quota ("TOKEN LIMIT EXCEEDED") does not, within a run.
@@ -180,9 +181,11 @@ function classifyReading(
 	}
 	const code = reading.apiCode !== undefined && reading.apiCode >= 400 ? reading.apiCode : reading.status;
 	const text = `${reading.apiError ?? ''} ${reading.apiMessage ?? ''}`;
+	// A used-up daily quota does not pass within the run, whatever status it comes with.
+	const dailyQuota = code >= 400 && code < 500 && DAILY_QUOTA_TEXT.test(text);
 	const rateLimited =
-		code === 429 ||
-		((code === 403 || code === 416) && (RATE_LIMIT_TEXT.test(text) || retryAfter !== undefined) && !DAILY_QUOTA_TEXT.test(text));
+		!dailyQuota &&
+		(code === 429 || ((code === 403 || code === 416) && (RATE_LIMIT_TEXT.test(text) || retryAfter !== undefined)));
 	const serverError = code >= 500 && code !== 501 && code !== 505;
 	return {
 		kind: 'apiError',
@@ -192,8 +195,9 @@ function classifyReading(
 		apiError: reading.apiError === undefined ? undefined : redact(reading.apiError, secrets),
 		apiMessage: reading.apiMessage === undefined ? undefined : redact(reading.apiMessage, secrets),
 		envelope: JSON.parse(redact(JSON.stringify(reading.envelope), secrets)) as JsonObject,
-		namedIds: namedIds(reading.envelope),
+		namedIds: idsNamedIn(reading.envelope),
 		rateLimited,
+		dailyQuota,
 		retryAfterMs: retryAfter,
 		retryable: rateLimited || serverError,
 		mayHaveTakenEffect: serverError,
@@ -234,7 +238,9 @@ async function attemptOnce(
 	} catch (error) {
 		return { ok: false, failure: classifyNetworkError(error, connection.secrets) };
 	}
-	const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	// A server that echoes the token must not put it into an output item or an error.
+	const body = redact(text, connection.secrets);
 	const reading = readEnvelope(response.statusCode, body, headerText(response.headers, 'location'));
 	if (reading.kind === 'success') return { ok: true, envelope: reading.envelope };
 	const retryAfter = retryAfterMs(headerText(response.headers, 'retry-after'));
@@ -274,16 +280,23 @@ export async function apiRequest(
 	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
 		const result = await connection.scheduler.run(async () => await attemptOnce.call(this, connection, options));
-		if (result.ok) return result.envelope;
+		if (result.ok) {
+			connection.scheduler.noteAccepted();
+			return result.envelope;
+		}
 
 		const { failure } = result;
+		if (failure.rateLimited) connection.scheduler.noteRateLimited(failure.retryAfterMs);
+		else if (failure.kind === 'apiError') connection.scheduler.noteAccepted();
 		uncertain ||= failure.mayHaveTakenEffect;
 		const cancelled = this.getExecutionCancelSignal?.()?.aborted === true;
-		if (!failure.retryable || attempt > connection.retry.maxRetries || cancelled) {
+		const mustNotResend = request.resendable === false && failure.mayHaveTakenEffect;
+		if (!failure.retryable || mustNotResend || attempt > connection.retry.maxRetries || cancelled) {
 			const { message, description, httpCode, errorResponse } = describeFailure(failure, connection.server, {
 				itemIndex,
 				attempts: attempt,
 				timeoutMs: connection.timeoutMs,
+				advice: request.advice,
 			});
 			throw new WolkvoxApiError(this.getNode(), errorResponse, { itemIndex, message, description, httpCode }, failure, uncertain);
 		}

@@ -1,40 +1,94 @@
 import { sleep } from 'n8n-workflow';
 
+/** Answers without a rate limit after which a learned pace is raised by one, to find the server's real one. */
+const SUCCESSES_BEFORE_SPEEDING_UP = 100;
+/** The most recent finish times kept; the pace can never be set above this. */
+const MAX_TRACKED = 1000;
+
+/** What one node run spent, for the hints shown under its output. */
+export class RunStats {
+	/** Attempts sent: each is one call of the token's daily quota, if it reached the server. */
+	requestsSent = 0;
+	/** Answers that were a rate limit (429, or 403/416 saying so). */
+	rateLimitedAnswers = 0;
+	/** The pace (requests per second) the server was last seen to accept, once it limited the run. */
+	learnedPace: number | undefined;
+}
+
 /**
- * Keeps the requests of one node run within the user's limits: never more than `concurrency`
- * in flight, and (when `maxPerSecond` > 0) never more than `maxPerSecond` reaching the server in
- * any one second. Every attempt, retries included, passes through here.
+ * Keeps the requests of one node run within the limits: never more than `concurrency` in
+ * flight, and never more than a pace of requests reaching the server in any one second. The
+ * pace is the user's Max Requests per Second, or, once the server has answered with a rate
+ * limit, the pace it has shown it accepts (learned, see `noteRateLimited`), whichever is lower.
+ * Every attempt, retries included, passes through here, so it also counts what a run spent.
  *
  * The server counts arrivals, and a request may travel for a while before it arrives. So a
- * request starts only once the one `maxPerSecond` places before it has *finished* (its answer,
- * or its failure, is back, so it has certainly arrived) at least a second ago: then any two
- * arrivals `maxPerSecond` apart are more than a second apart, whatever the network does.
+ * request starts only once the one `pace` places before it has *finished* (its answer, or its
+ * failure, is back, so it has certainly arrived) at least a second ago: then any two arrivals
+ * `pace` apart are more than a second apart, whatever the network does.
  */
 export class RequestScheduler {
 	private inFlight = 0;
-
 	private readonly waiting: Array<() => void> = [];
-
-	/** When each of the most recent requests finished, oldest first; `started` counts them all. */
+	/** When each of the most recent requests finished, oldest first. */
 	private readonly finishedAt: Array<Promise<number>> = [];
-
-	private started = 0;
+	/** When the most recent answers without a rate limit came back, oldest first. */
+	private readonly acceptedAt: number[] = [];
+	private learnedPace: number | undefined;
+	private acceptedSinceLearning = 0;
+	private pausedUntil = 0;
 
 	constructor(
 		readonly concurrency: number,
 		readonly maxPerSecond: number,
+		/** Shared by every scheduler of one node run, so the run's totals survive new options. */
+		readonly stats: RunStats = new RunStats(),
 	) {}
+
+	/** The pace in force: the user's cap or the learned one, whichever is lower; 0 = none. */
+	get pace(): number {
+		const caps = [this.maxPerSecond, this.learnedPace ?? 0].filter((cap) => cap > 0);
+		return caps.length ? Math.min(...caps) : 0;
+	}
 
 	async run<T>(task: () => Promise<T>): Promise<T> {
 		await this.acquireSlot();
 		let finished: (at: number) => void = () => {};
 		try {
 			finished = await this.waitForStartTime();
+			this.stats.requestsSent++;
 			return await task();
 		} finally {
 			finished(Date.now());
 			this.releaseSlot();
 		}
+	}
+
+	/** An answer without a rate limit: remembered as a pace the server accepts. */
+	noteAccepted(): void {
+		const now = Date.now();
+		this.acceptedAt.push(now);
+		while (this.acceptedAt.length > 0 && this.acceptedAt[0] < now - 1000) this.acceptedAt.shift();
+		if (this.learnedPace !== undefined && ++this.acceptedSinceLearning >= SUCCESSES_BEFORE_SPEEDING_UP) {
+			this.learnedPace = Math.min(MAX_TRACKED, this.learnedPace + 1);
+			this.acceptedSinceLearning = 0;
+		}
+	}
+
+	/**
+	 * A rate-limit answer: from now on the whole run keeps to the pace the server accepted in
+	 * the last second (at least one per second), and waits out its Retry-After, instead of
+	 * every request finding the limit by itself.
+	 */
+	noteRateLimited(retryAfterMs: number | undefined): void {
+		this.stats.rateLimitedAnswers++;
+		const now = Date.now();
+		const acceptedLastSecond = this.acceptedAt.filter((at) => at >= now - 1000).length;
+		const pace = Math.max(1, acceptedLastSecond);
+		this.learnedPace = this.learnedPace === undefined ? pace : Math.max(1, Math.min(this.learnedPace - 1, pace));
+		this.acceptedSinceLearning = 0;
+		this.stats.learnedPace = this.learnedPace;
+		if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
 	}
 
 	private async acquireSlot(): Promise<void> {
@@ -54,16 +108,17 @@ export class RequestScheduler {
 
 	/** Waits until this request may start; returns the function that records when it finished. */
 	private async waitForStartTime(): Promise<(at: number) => void> {
-		if (!(this.maxPerSecond > 0)) return () => {};
-		// Below one per second (e.g. 0.2): one request per 1 / maxPerSecond seconds.
-		const limit = Math.max(1, Math.floor(this.maxPerSecond));
-		const windowMs = this.maxPerSecond >= 1 ? 1000 : 1000 / this.maxPerSecond;
 		let finished: (at: number) => void = () => {};
 		const own = new Promise<number>((resolve) => (finished = resolve));
-		const earlier = this.started >= limit ? this.finishedAt[this.finishedAt.length - limit] : undefined;
+		const pace = this.pace;
+		// Below one per second (e.g. 0.2): one request per 1 / pace seconds.
+		const places = Math.max(1, Math.floor(pace));
+		const windowMs = pace >= 1 ? 1000 : 1000 / pace;
+		const earlier = pace > 0 ? this.finishedAt[this.finishedAt.length - places] : undefined;
 		this.finishedAt.push(own);
-		if (this.finishedAt.length > limit) this.finishedAt.shift();
-		this.started++;
+		if (this.finishedAt.length > MAX_TRACKED) this.finishedAt.shift();
+		const pause = this.pausedUntil - Date.now();
+		if (pause > 0) await sleep(pause);
 		if (earlier) {
 			const wait = (await earlier) + windowMs - Date.now();
 			if (wait > 0) await sleep(wait);

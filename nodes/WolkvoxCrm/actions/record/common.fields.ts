@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RequestScheduler, type Connection } from '../../transport';
+import { ParameterReader } from '../parameters';
 
 /** Fields every record operation shares; each operation adds its own displayOptions. */
 export const crmOperationField: INodeProperties = {
@@ -90,17 +91,19 @@ export function withOptions(connection: Connection, options: IDataObject): Conne
 		scheduler: new RequestScheduler(
 			Math.floor(positiveNumber(options.concurrency, connection.scheduler.concurrency, 1)),
 			positiveNumber(options.maxRequestsPerSecond, connection.scheduler.maxPerSecond),
+			connection.scheduler.stats,
 		),
 	};
 }
 
-/** The CRM operation and module for one item, or an error that says which field to fill. */
-export function readCrmTarget(
+/** The CRM operation for one item (the node's, else the credential's), or an error that says where to fill it. */
+export function readCrmOperation(
 	this: IExecuteFunctions,
 	connection: Connection,
 	itemIndex: number,
-): { operation: string; module: string } {
-	const ownOperation = String(this.getNodeParameter('crmOperation', itemIndex, '') ?? '').trim();
+	parameters: ParameterReader = new ParameterReader(this),
+): string {
+	const ownOperation = String(parameters.get('crmOperation', itemIndex, '') ?? '').trim();
 	const operation = ownOperation || connection.defaultCrmOperation;
 	if (operation === '') {
 		throw new NodeOperationError(this.getNode(), 'No CRM operation is set', {
@@ -108,7 +111,18 @@ export function readCrmTarget(
 			description: `Item ${itemIndex}: fill in CRM Operation on this node, or in the Wolkvox CRM API credential (the part after ADMIN_@ in the admin login).`,
 		});
 	}
-	const module = String(this.getNodeParameter('module', itemIndex, '') ?? '').trim();
+	return operation;
+}
+
+/** The CRM operation and module for one item, or an error that says which field to fill. */
+export function readCrmTarget(
+	this: IExecuteFunctions,
+	connection: Connection,
+	itemIndex: number,
+	parameters: ParameterReader = new ParameterReader(this),
+): { operation: string; module: string } {
+	const operation = readCrmOperation.call(this, connection, itemIndex, parameters);
+	const module = String(parameters.get('module', itemIndex, '') ?? '').trim();
 	if (module === '') {
 		throw new NodeOperationError(this.getNode(), 'No module is set', {
 			itemIndex,

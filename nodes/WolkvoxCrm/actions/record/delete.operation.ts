@@ -1,12 +1,26 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { planBatches, recordKey, type ItemDeletion, type PlannedBatch } from '../../helpers/batches';
+import { BatchRun } from '../../engine/batches';
+import { runPerItem } from '../../engine/perItem';
+import { checkQuotaIfAsked, quotaGuardOption } from '../../engine/quota';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
-import { apiRequest, WolkvoxApiError, type Connection } from '../../transport';
-import type { WolkvoxEnvelope } from '../../transport/envelope';
+import { apiRequest, type Connection } from '../../transport';
+import { suggestBatching } from '../hints';
 import { errorItem, toNodeError } from '../items';
+import { ParameterReader } from '../parameters';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
+import {
+	alreadyGoneAnswer,
+	batchItemResult,
+	checkListedIds,
+	deleteBatchOperation,
+	deleteApiRequest,
+	isGoneAfterLostAnswer,
+	type DeleteRequest,
+} from './delete.results';
+
+const DEFAULT_MAX_IDS_PER_REQUEST = 100;
 
 const showForDelete = { show: { resource: ['record'], operation: ['delete'] } };
 
@@ -54,33 +68,28 @@ export const description: INodeProperties[] = [
 				name: 'maxIdsPerRequest',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 100,
+				default: DEFAULT_MAX_IDS_PER_REQUEST,
 				description: 'With Batch Across Items: the most record IDs sent in one request',
 			},
+			quotaGuardOption,
 			...requestOptions,
 		],
 	},
 ];
 
 /** One item's delete, checked before anything is sent. */
-export interface DeleteRequest {
-	operation: string;
-	module: string;
-	multiple: boolean;
-	ids: string[];
-}
-
-export function buildDeleteRequest(
+function readDeleteRequest(
 	this: IExecuteFunctions,
 	connection: Connection,
+	parameters: ParameterReader,
 	itemIndex: number,
 ): DeleteRequest {
-	const { operation, module } = readCrmTarget.call(this, connection, itemIndex);
-	const multiple = this.getNodeParameter('multiple', itemIndex, false) as boolean;
+	const { operation, module } = readCrmTarget.call(this, connection, itemIndex, parameters);
+	const multiple = parameters.get<boolean>('multiple', itemIndex, false);
 
 	let ids: string[];
 	try {
-		ids = parseRecordIds(this.getNodeParameter('recordIds', itemIndex, ''));
+		ids = parseRecordIds(parameters.get('recordIds', itemIndex, ''));
 	} catch (error) {
 		if (error instanceof InvalidRecordIdsError) {
 			throw new NodeOperationError(this.getNode(), error.message, {
@@ -110,351 +119,128 @@ export function buildDeleteRequest(
 	return { operation, module, multiple, ids };
 }
 
-/** The body exactly as custom/delete.php documents it: one id as a string, several as a list. */
-export function deleteRequestBody(request: DeleteRequest): IDataObject {
-	return {
-		operation: request.operation,
-		module: request.module,
-		multiple: request.multiple,
-		'wolkvox-id': request.multiple ? request.ids : request.ids[0],
-	};
-}
-
-/** Errors the API gives about the records themselves, which can be narrowed down to an id. */
-const RECORD_LEVEL_CODES = new Set([400, 404, 412, 417]);
-
-/** What "this record does not exist" may come as. */
-const NOT_FOUND_CODES = new Set([400, 404]);
-
-/**
- * "Not found" for every id of a request, after an attempt of it whose answer was lost (reset,
- * cut off, server error): that attempt deleted them, so they are gone as asked. If the answer
- * names only some of the ids, the others still exist, so the lost attempt changed nothing
- * (a delete is all or nothing) and the named ids really are unknown.
- */
-function isGoneAfterLostAnswer(error: unknown, ids: string[], afterLostAnswer?: boolean): boolean {
-	if (!(error instanceof WolkvoxApiError) || !(afterLostAnswer ?? error.uncertain)) return false;
-	const failure = error.requestFailure;
-	if (failure.kind !== 'apiError' || !NOT_FOUND_CODES.has(failure.code ?? 0)) return false;
-	return failure.namedIds.length === 0 ? ids.length === 1 : ids.every((id) => failure.namedIds.includes(id));
-}
-
-/** The output for records found gone after such an attempt, shaped like the API's own answer. */
-function alreadyGoneAnswer(ids: string[]): IDataObject {
-	return {
-		code: 200,
-		error: 'null',
-		msg: 'Already deleted: an earlier attempt whose answer was lost went through',
-		data: { wolkvox_id: ids },
-		alreadyGoneIds: ids,
-	};
-}
-
-type IdOutcome =
-	| { deleted: true; message?: string; alreadyGone: boolean }
-	| { deleted: false; error: NodeApiError };
-
-/**
- * Batch Across Items: sends the planned batches within the run's limits, narrows a refused
- * batch down to the ids that caused it, and remembers what happened to every id.
- */
-class BatchDeletion {
-	readonly outcomes = new Map<string, IdOutcome>();
-
-	/** Error signatures that failed every id of a narrowed-down batch: not about the ids. */
-	private readonly wholeBatchErrors = new Set<string>();
-
-	private maxIds: number;
-
-	stopped = false;
-
-	constructor(
-		private readonly context: IExecuteFunctions,
-		private readonly connection: Connection,
-		maxIds: number,
-		private readonly stopOnFirstError: boolean,
-		/** The item to name in a batch's error: the first owner of its first id. */
-		private readonly ownerOf: (operation: string, module: string, id: string) => number,
-	) {
-		this.maxIds = maxIds;
-	}
-
-	/** As many workers as requests may be in flight; each takes the next batch until done or stopped. */
-	async run(batches: PlannedBatch[]): Promise<void> {
-		const queue = [...batches];
-		const worker = async () => {
-			for (let batch = queue.shift(); batch && !this.stopped; batch = queue.shift()) {
-				await this.send(batch, false);
-			}
-		};
-		const workers = Math.max(1, Math.min(this.connection.scheduler.concurrency, queue.length));
-		await Promise.all(Array.from({ length: workers }, worker));
-	}
-
-	private record(batch: PlannedBatch, ids: string[], outcome: IdOutcome): void {
-		for (const id of ids) this.outcomes.set(recordKey(batch.operation, batch.module, id), outcome);
-		if (!outcome.deleted && this.stopOnFirstError) this.stopped = true;
-	}
-
-	private async send(batch: PlannedBatch, afterUncertainAttempt: boolean): Promise<void> {
-		if (this.stopped) return;
-		if (batch.ids.length > this.maxIds) {
-			// The API refused this size before: cut it down first.
-			const parts: PlannedBatch[] = [];
-			for (let start = 0; start < batch.ids.length; start += this.maxIds) {
-				parts.push({ ...batch, ids: batch.ids.slice(start, start + this.maxIds) });
-			}
-			for (const part of parts) await this.send(part, afterUncertainAttempt);
-			return;
-		}
-
-		const itemIndex = this.ownerOf(batch.operation, batch.module, batch.ids[0]);
-		let envelope: WolkvoxEnvelope;
-		try {
-			envelope = await apiRequest.call(
-				this.context,
-				this.connection,
-				{
-					method: 'POST',
-					endpoint: 'custom/delete.php',
-					body: deleteRequestBody({ ...batch, multiple: true }),
-				},
-				itemIndex,
-			);
-		} catch (error) {
-			await this.handleRefusal(batch, error, afterUncertainAttempt);
-			return;
-		}
-		const message = typeof envelope.msg === 'string' ? envelope.msg : undefined;
-		this.record(batch, batch.ids, { deleted: true, message, alreadyGone: false });
-	}
-
-	private async handleRefusal(batch: PlannedBatch, error: unknown, afterUncertainAttempt: boolean): Promise<void> {
-		if (!(error instanceof WolkvoxApiError)) {
-			this.record(batch, batch.ids, { deleted: false, error: toNodeError.call(this.context, error, 0) as NodeApiError });
-			return;
-		}
-		const failure = error.requestFailure;
-		const uncertain = afterUncertainAttempt || error.uncertain;
-		const code = failure.code ?? 0;
-
-		if (failure.kind === 'apiError' && code === 416 && batch.ids.length > 1 && !failure.rateLimited) {
-			// Too many ids at once: halve the size for this and every later batch.
-			this.maxIds = Math.max(1, Math.min(this.maxIds, Math.floor(batch.ids.length / 2)));
-			await this.send(batch, uncertain);
-			return;
-		}
-		if (failure.kind !== 'apiError' || !RECORD_LEVEL_CODES.has(code)) {
-			this.record(batch, batch.ids, { deleted: false, error });
-			return;
-		}
-
-		// The API refused something about the records: find which ids, delete the others.
-		const named = failure.namedIds.filter((id) => batch.ids.includes(id));
-		const signature = `${code}|${failure.apiError ?? ''}`;
-		if (named.length > 0 && named.length < batch.ids.length) {
-			// Some ids still exist, so no earlier attempt of this batch went through: the named ones are unknown.
-			this.record(batch, named, { deleted: false, error });
-			await this.send({ ...batch, ids: batch.ids.filter((id) => !named.includes(id)) }, uncertain);
-			return;
-		}
-		if (batch.ids.length === 1 || named.length === batch.ids.length || this.wholeBatchErrors.has(signature)) {
-			this.recordRefused(batch, batch.ids, error, uncertain);
-			return;
-		}
-		const middle = Math.ceil(batch.ids.length / 2);
-		const halves = [batch.ids.slice(0, middle), batch.ids.slice(middle)];
-		for (const ids of halves) await this.send({ ...batch, ids }, uncertain);
-		const allRefused = batch.ids.every((id) => {
-			const outcome = this.outcomes.get(recordKey(batch.operation, batch.module, id));
-			return outcome !== undefined && !outcome.deleted;
-		});
-		if (allRefused) this.wholeBatchErrors.add(signature);
-	}
-
-	/** The whole batch was refused: gone already (see isGoneAfterLostAnswer) or really refused. */
-	private recordRefused(batch: PlannedBatch, ids: string[], error: WolkvoxApiError, uncertain: boolean): void {
-		if (isGoneAfterLostAnswer(error, ids, uncertain)) {
-			this.record(batch, ids, { deleted: true, alreadyGone: true });
-			return;
-		}
-		this.record(batch, ids, { deleted: false, error });
-	}
-}
-
-/** The output item of one input item after Batch Across Items. */
-function batchResult(
+/** One request per item, sent within the run's limits; outputs keep the input order. */
+async function deletePerItem(
 	this: IExecuteFunctions,
-	item: ItemDeletion,
-	uniqueIds: string[],
-	duplicates: string[] | undefined,
-	outcomes: Map<string, IdOutcome>,
-): INodeExecutionData {
-	const deleted: string[] = [];
-	const alreadyGone: string[] = [];
-	const refused: Array<{ id: string; error: NodeApiError }> = [];
-	const notSent: string[] = [];
-	let message: string | undefined;
-	for (const id of uniqueIds) {
-		const outcome = outcomes.get(recordKey(item.operation, item.module, id));
-		if (outcome === undefined) notSent.push(id);
-		else if (!outcome.deleted) refused.push({ id, error: outcome.error });
-		else {
-			deleted.push(id);
-			if (outcome.alreadyGone) alreadyGone.push(id);
-			message ??= outcome.message;
-		}
-	}
-
-	if (refused.length === 0 && notSent.length === 0) {
-		const json: IDataObject = {
-			code: 200,
-			error: 'null',
-			msg: message ?? 'Have been succesfully removed',
-			data: { wolkvox_id: deleted },
-		};
-		if (duplicates) json.duplicateIds = duplicates;
-		if (alreadyGone.length) json.alreadyGoneIds = alreadyGone;
-		return { json, pairedItem: { item: item.itemIndex } };
-	}
-
-	const first = refused[0]?.error;
-	const failedCount = refused.length + notSent.length;
-	const parts = [
-		refused.length ? `not deleted: ${refused.map(({ id }) => id).join(', ')}` : '',
-		notSent.length ? `not sent because the node stopped at an earlier error: ${notSent.join(', ')}` : '',
-		deleted.length ? `deleted: ${deleted.join(', ')}` : 'none of its records were deleted',
-	].filter(Boolean);
-	const reason = first ? first.message : 'the node stopped at an earlier error';
-	throw new NodeApiError(
-		this.getNode(),
-		{ notDeleted: [...refused.map(({ id }) => id), ...notSent], deleted },
-		{
-			itemIndex: item.itemIndex,
-			httpCode: first?.httpCode ?? undefined,
-			message:
-				uniqueIds.length === 1
-					? reason
-					: `${failedCount} of ${uniqueIds.length} record IDs could not be deleted: ${reason}`,
-			description: `Item ${item.itemIndex}: ${parts.join('; ')}.${first?.description ? ` ${first.description.replace(/^Item \d+: /, '')}` : ''}`,
+	connection: Connection,
+	itemCount: number,
+	options: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const parameters = new ParameterReader(this);
+	if (options.quotaGuard === true) await checkPerItemQuota.call(this, connection, parameters, itemCount, options);
+	let idCount = 0;
+	const results = await runPerItem.call(this, itemCount, {
+		concurrency: connection.scheduler.concurrency,
+		alreadyDone: (doneItems) => `the records of ${doneItems} other item(s) were deleted`,
+		handle: async (itemIndex) => {
+			const request = readDeleteRequest.call(this, connection, parameters, itemIndex);
+			idCount += request.ids.length;
+			try {
+				const envelope = await apiRequest.call(this, connection, deleteApiRequest(request), itemIndex);
+				checkListedIds.call(this, request, envelope, itemIndex);
+				return [{ json: envelope as IDataObject, pairedItem: { item: itemIndex } }];
+			} catch (error) {
+				if (!isGoneAfterLostAnswer(error, request.ids)) throw toNodeError.call(this, error, itemIndex);
+				return [{ json: alreadyGoneAnswer(request.ids), pairedItem: { item: itemIndex } }];
+			}
 		},
-	);
+	});
+	suggestBatching.call(this, itemCount, Math.ceil(idCount / DEFAULT_MAX_IDS_PER_REQUEST));
+	return results;
 }
 
-/** Batch Across Items: ids of all items in as few requests as the limits allow. */
+/** Check Daily Quota First, one request per item: every item that passes its checks sends one. */
+async function checkPerItemQuota(
+	this: IExecuteFunctions,
+	connection: Connection,
+	parameters: ParameterReader,
+	itemCount: number,
+	options: IDataObject,
+): Promise<void> {
+	let needed = 0;
+	let first: { itemIndex: number; crmOperation: string } | undefined;
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			const request = readDeleteRequest.call(this, connection, parameters, itemIndex);
+			first ??= { itemIndex, crmOperation: request.operation };
+			needed++;
+		} catch {
+			// This item fails before sending anything, in the run itself.
+		}
+	}
+	if (first) await checkQuotaIfAsked(this, connection, options, { ...first, needed });
+}
+
+/** Batch Across Items: the ids of all items in as few requests as the limits allow. */
 async function deleteInBatches(
 	this: IExecuteFunctions,
 	connection: Connection,
-	items: INodeExecutionData[],
+	itemCount: number,
+	options: IDataObject,
 	maxIdsPerRequest: number,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
-	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
-	const deletions: ItemDeletion[] = [];
+	const parameters = new ParameterReader(this);
+	const results: INodeExecutionData[] = new Array(itemCount);
+	const run = new BatchRun(this, connection, deleteBatchOperation, {
+		maxUnitsPerRequest: maxIdsPerRequest,
+		stopOnFirstFailure: !continueOnFail,
+		// Check Daily Quota First needs the exact plan, so every item is read before the first request.
+		planBeforeSending:
+			options.quotaGuard === true
+				? async ({ requests, firstTarget, firstItemIndex }) =>
+						await checkQuotaIfAsked(this, connection, options, {
+							crmOperation: firstTarget?.operation ?? '',
+							needed: requests,
+							itemIndex: firstItemIndex ?? 0,
+						})
+				: undefined,
+	});
+	const alreadyDone = () => `${run.doneCount} record(s) were deleted; the IDs of the items after the error that were not sent yet are untouched`;
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const request = buildDeleteRequest.call(this, connection, itemIndex);
-			deletions.push({ itemIndex, operation: request.operation, module: request.module, ids: request.ids });
-		} catch (error) {
-			const nodeError = toNodeError.call(this, error, itemIndex);
-			// Nothing has been sent yet: a bad item stops the node before any deletion.
-			if (!continueOnFail) throw nodeError;
-			results[itemIndex] = errorItem(nodeError, itemIndex);
-		}
+	let items;
+	try {
+		items = await run.run(
+			itemCount,
+			(itemIndex) => {
+				const request = readDeleteRequest.call(this, connection, parameters, itemIndex);
+				return { target: request, units: request.ids };
+			},
+			(itemIndex, error) => {
+				const nodeError = toNodeError.call(this, error, itemIndex);
+				if (!continueOnFail) throw nodeError;
+				results[itemIndex] = errorItem(nodeError, itemIndex);
+			},
+		);
+	} catch (error) {
+		throw withAlreadyDone(error, run.doneCount > 0 ? alreadyDone() : undefined);
 	}
 
-	const plan = planBatches(deletions, maxIdsPerRequest);
-	const run = new BatchDeletion(
-		this,
-		connection,
-		maxIdsPerRequest,
-		!continueOnFail,
-		(operation, module, id) => plan.firstOwner.get(recordKey(operation, module, id)) ?? 0,
-	);
-	await run.run(plan.batches);
-
-	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError; refused: boolean }> = [];
-	for (const deletion of deletions) {
-		const uniqueIds = plan.uniqueIdsByItem.get(deletion.itemIndex) ?? [];
+	const failures: Array<{ error: Error; refused: boolean }> = [];
+	for (const item of items) {
 		try {
-			results[deletion.itemIndex] = batchResult.call(
-				this,
-				deletion,
-				uniqueIds,
-				plan.duplicatesByItem.get(deletion.itemIndex),
-				run.outcomes,
-			);
+			results[item.itemIndex] = batchItemResult.call(this, item);
 		} catch (error) {
-			const nodeError = toNodeError.call(this, error, deletion.itemIndex);
-			results[deletion.itemIndex] = errorItem(nodeError, deletion.itemIndex);
-			const refused = uniqueIds.some((id) => run.outcomes.get(recordKey(deletion.operation, deletion.module, id))?.deleted === false);
-			failures.push({ itemIndex: deletion.itemIndex, error: nodeError, refused });
+			const nodeError = toNodeError.call(this, error, item.itemIndex);
+			results[item.itemIndex] = errorItem(nodeError, item.itemIndex);
+			failures.push({ error: nodeError, refused: item.units.some(({ outcome }) => outcome?.status === 'refused') });
 		}
 	}
 	if (!continueOnFail && failures.length > 0) {
 		// Stop with the item whose records were refused, and say what already happened to the others.
 		const stop = failures.find((failure) => failure.refused) ?? failures[0];
-		const deletedElsewhere = [...run.outcomes.values()].filter((outcome) => outcome.deleted).length;
-		if (deletedElsewhere > 0) {
-			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, ${deletedElsewhere} record(s) were deleted; the IDs of the items after the error that were not sent yet are untouched.`.trim();
-		}
-		throw stop.error;
-	}
-	return results as INodeExecutionData[];
-}
-
-/** One request per item, sent within the run's limits; outputs keep the input order. */
-async function deletePerItem(
-	this: IExecuteFunctions,
-	connection: Connection,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
-	const results: INodeExecutionData[] = new Array(items.length);
-	// The failure that stops the node: the one of the lowest item, when several were in flight.
-	const stop: { itemIndex: number; error?: Error } = { itemIndex: items.length };
-
-	const deleteItem = async (itemIndex: number): Promise<void> => {
-		if (stop.error) return;
-		let request: DeleteRequest | undefined;
-		try {
-			request = buildDeleteRequest.call(this, connection, itemIndex);
-			const envelope = await apiRequest.call(
-				this,
-				connection,
-				{ method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request) },
-				itemIndex,
-			);
-			results[itemIndex] = { json: envelope as IDataObject, pairedItem: { item: itemIndex } };
-		} catch (error) {
-			if (request && isGoneAfterLostAnswer(error, request.ids)) {
-				results[itemIndex] = { json: alreadyGoneAnswer(request.ids), pairedItem: { item: itemIndex } };
-				return;
-			}
-			const nodeError = toNodeError.call(this, error, itemIndex);
-			if (continueOnFail) results[itemIndex] = errorItem(nodeError, itemIndex);
-			else if (itemIndex < stop.itemIndex) Object.assign(stop, { itemIndex, error: nodeError });
-		}
-	};
-
-	// As many workers as requests may be in flight, each taking the next item in order, so a
-	// request that waits to be retried never holds the other items back.
-	let nextItem = 0;
-	const worker = async () => {
-		while (!stop.error && nextItem < items.length) await deleteItem(nextItem++);
-	};
-	const workers = Math.max(1, Math.min(connection.scheduler.concurrency, items.length));
-	await Promise.all(Array.from({ length: workers }, worker));
-	if (stop.error) {
-		// Without Continue On Fail every result so far is a success.
-		const done = results.filter(Boolean).length;
-		if (done > 0 && (stop.error instanceof NodeApiError || stop.error instanceof NodeOperationError)) {
-			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, the records of ${done} other item(s) were deleted.`.trim();
-		}
-		throw stop.error;
+		throw withAlreadyDone(stop.error, run.doneCount > 0 ? alreadyDone() : undefined);
 	}
 	return results;
+}
+
+/** The stopping error, with what the run had already changed added to its advice. */
+function withAlreadyDone(error: unknown, alreadyDone: string | undefined): unknown {
+	if (alreadyDone && error instanceof Error && 'description' in error) {
+		const described = error as Error & { description?: string | null };
+		described.description = `${described.description ?? ''} Before the node stopped, ${alreadyDone}.`.trim();
+	}
+	return error;
 }
 
 export async function execute(
@@ -466,7 +252,8 @@ export async function execute(
 	const settings = withOptions(connection, options);
 	if (options.batchAcrossItems === true) {
 		const maxIds = Number(options.maxIdsPerRequest);
-		return await deleteInBatches.call(this, settings, items, Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : 100);
+		const maxIdsPerRequest = Number.isFinite(maxIds) && maxIds >= 1 ? maxIds : DEFAULT_MAX_IDS_PER_REQUEST;
+		return await deleteInBatches.call(this, settings, items.length, options, maxIdsPerRequest);
 	}
-	return await deletePerItem.call(this, settings, items);
+	return await deletePerItem.call(this, settings, items.length, options);
 }
