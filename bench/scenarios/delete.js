@@ -154,20 +154,15 @@ async function ownCost(job, tools) {
 	const operation = require(path.join(job.dist, 'nodes/WolkvoxCrm/actions/record/delete.operation.js'));
 	const transport = require(path.join(job.dist, 'nodes/WolkvoxCrm/transport/index.js'));
 	const params = { crmOperation: OPERATION, module: MODULE, multiple: false, options: deleteOptions(job.mode) };
-	/** @type {Map<number, string>} answer text by the number of ids asked for */
-	const canned = new Map();
+	// The documented success answer, listing exactly the ids asked for (the node checks that).
+	const [before, after] = JSON.stringify({ code: 200, error: 'null', msg: 'Have been succesfully removed', data: { wolkvox_id: '@ids' } }).split('"@ids"');
 	const host = fakeHost({
-		node: { id: 'wolkvox', name: NODE_NAME, type: tools.NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+		// The node's raw parameters as in the workflow: the node reads plain ones once, expressions per item.
+		node: { id: 'wolkvox', name: NODE_NAME, type: tools.NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { ...params, recordIds: '={{ $json.id }}' } },
 		parameter: (name, i, fallback, items) => (name === 'recordIds' ? items[i].json.id : name in params ? params[/** @type {keyof typeof params} */ (name)] : fallback),
 		answer(request) {
 			const asked = request.body['wolkvox-id'];
-			const ids = Array.isArray(asked) ? asked : [asked];
-			let text = canned.get(ids.length);
-			if (text === undefined) {
-				text = JSON.stringify({ code: 200, error: 'null', msg: 'Have been succesfully removed', data: { wolkvox_id: ids } });
-				canned.set(ids.length, text);
-			}
-			return text;
+			return before + JSON.stringify(Array.isArray(asked) ? asked : [asked]) + after;
 		},
 		sampleEvery: job.mode === 'a' ? 4 : 256,
 		credentials: { server: 'http://127.0.0.1:9', token: 'bench-token-0123456789abcdef', crmOperation: OPERATION },
@@ -185,8 +180,9 @@ async function ownCost(job, tools) {
 	};
 	// Warm-up: the same code paths, smaller.
 	for (let round = 0; round < 3; round++) await execute(makeItems(2000, 0x10000000 + round * 2000));
-	canned.clear();
-	return measureRuns({ gc, host, items: makeItems(job.n, 0), reps: job.reps, execute });
+	const figures = await measureRuns({ gc, host, items: makeItems(job.n, 0), reps: job.reps, execute });
+	if (figures.requests !== wantRequests(job.mode, job.n)) throw new Error(`${figures.requests} requests for ${job.n} items (want ${wantRequests(job.mode, job.n)})`);
+	return figures;
 }
 
 /**
@@ -263,7 +259,7 @@ module.exports = {
 	title: 'Record → Delete',
 	ratioHeader: '(b)/(a) wall',
 	ownCostNote:
-		'`execute` of `dist/nodes/WolkvoxCrm/actions/record/delete.operation.js` called directly, with a connection from `getConnection` of `dist/.../transport`, and a fake `IExecuteFunctions` (parameters returned as they are, no n8n expression engine; `httpRequestWithAuthentication` answers at once `{statusCode: 200, headers: {}, body: <documented success answer as JSON text>}`). Fresh worker per row, three warm-up runs of 2,000 items, then the median of 5 runs (3 from 100,000 items on) of `process.cpuUsage()` (user+system). Memory: the first measured run, over a baseline taken after a GC with the input items already built; peak sampled from inside the fake HTTP helper.',
+		'`execute` of `dist/nodes/WolkvoxCrm/actions/record/delete.operation.js` called directly, with a connection from `getConnection` of `dist/.../transport`, and a fake `IExecuteFunctions` (parameters returned as they are, no n8n expression engine; `httpRequestWithAuthentication` answers at once `{statusCode: 200, headers: {}, body: <documented success answer as JSON text, listing the ids asked for>}`). Fresh worker per row, three warm-up runs of 2,000 items, then the median of 5 runs (3 from 100,000 items on) of `process.cpuUsage()` (user+system). Memory: the first measured run, over a baseline taken after a GC with the input items already built; peak sampled from inside the fake HTTP helper.',
 	plan,
 	itemOk,
 	workers: { ownCost },

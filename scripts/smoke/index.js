@@ -117,7 +117,10 @@ async function smoke(o, r, state) {
 		await observe(item, async () => {
 			const c = await host.cli(`execute-${item.ex.id}`, ['execute', `--id=${item.ex.id}`, '--rawOutput']);
 			const ok = item.run.exit === 0 ? c.code === 0 : c.code !== 0 && !c.timedOut;
-			r.check(ok, `n8n execute --id=${item.ex.id} exited ${c.exit}, expected ${item.run.exit}`);
+			// n8n 1.123.x's CLI often segfaults while exiting, after the run, with any workflow.
+			const crashedAfterRun = item.run.exit === 0 && c.signal && /"finished": true/.test(fs.readFileSync(host.logOf(`execute-${item.ex.id}`), 'utf8'));
+			if (crashedAfterRun) r.warn(`n8n execute --id=${item.ex.id} died of ${c.signal} while exiting, after it printed the finished run (n8n's own crash: its result is checked over REST below)`);
+			else r.check(ok, `n8n execute --id=${item.ex.id} exited ${c.exit}, expected ${item.run.exit}`);
 		});
 	}
 
