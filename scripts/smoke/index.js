@@ -156,8 +156,13 @@ async function smoke(o, r, state) {
 			r.fail(`${item.label}: no ${item.run.how} execution of ${item.ex.id} in /rest/executions`);
 			continue;
 		}
-		const [ok, text] = item.run.result(item.ex, { ...full, run: host.parseRunData(full.data) });
-		r.check(ok, `${item.label}: execution ${full.id} (${full.mode}, ${full.status}): ${text}`);
+		let verdict;
+		try {
+			verdict = item.run.result(item.ex, { ...full, run: host.parseRunData(full.data) });
+		} catch (error) {
+			verdict = [false, `its run data could not be read (${error.message})`];
+		}
+		r.check(verdict[0], `${item.label}: execution ${full.id} (${full.mode}, ${full.status}): ${verdict[1]}`);
 	}
 	r.check(await host.stop(), 'n8n stopped on SIGTERM');
 	state.n8n = undefined;
