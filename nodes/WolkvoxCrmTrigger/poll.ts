@@ -1,0 +1,151 @@
+/**
+ * One poll of the trigger: ask the CRM for the records created since the last poll, emit the
+ * new ones, remember where it got to. The choices about which records are new live in
+ * pollState.ts; this file reads the parameters, sends the requests and stores the state.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { withOptions } from '../WolkvoxCrm/actions/record/common.fields';
+import { apiRequest, getConnection, type Connection } from '../WolkvoxCrm/transport';
+import { newestRecords } from './newestRecords';
+import {
+	formatRange,
+	formatWallSeconds,
+	RangeTooDenseError,
+	readAnswer,
+	recordsInRange,
+	simplifyRecord,
+	toWallSeconds,
+	type CrmRecord,
+	type FetchRange,
+} from './pendingSearch';
+import { applyPoll, readState, startState, windowStart, type SeenRecord } from './pollState';
+
+const HOUR = 3600;
+// Every time zone's clock is between UTC-12 and UTC+14: with these margins a range holds the
+// CRM's "now" whatever its (unpublished) zone.
+const AHEAD_OF_UTC = 14 * HOUR;
+const BEHIND_UTC = 12 * HOUR;
+/** How far back activation and manual runs look for the newest record. */
+const LOOK_BACK = 7 * 24 * HOUR;
+/** How many of the newest records a manual run shows. */
+export const MANUAL_RECORDS = 5;
+export const DEFAULT_MAX_RECORDS_PER_ANSWER = 200;
+
+interface Target {
+	operation: string;
+	module: string;
+}
+
+/** What the static data holds between polls, per event. */
+interface StoredState extends Target {
+	cursor: number;
+	floor: number;
+	seen: Record<string, number>;
+}
+
+function readTarget(this: IPollFunctions, connection: Connection): Target {
+	const fix = (message: string, description: string) =>
+		new NodeOperationError(this.getNode(), message, { itemIndex: 0, description: `Item 0: ${description}` });
+	const operation = String(this.getNodeParameter('crmOperation', '') ?? '').trim() || connection.defaultCrmOperation;
+	if (operation === '') {
+		throw fix('No CRM operation is set', 'fill in CRM Operation on this trigger, or in the Wolkvox CRM API credential (the part after ADMIN_@ in the admin login).');
+	}
+	const module = String(this.getNodeParameter('module', '') ?? '').trim();
+	if (module === '') throw fix('No module is set', 'fill in Module with the module name as the CRM shows it, e.g. contacts.');
+	return { operation, module };
+}
+
+/** The record's creation time as wall-clock seconds, if it has a readable one. */
+function createdSecond(record: CrmRecord): number | undefined {
+	try {
+		return toWallSeconds(record.wolkvox_fecha_creacion, 'UTC');
+	} catch {
+		return undefined;
+	}
+}
+
+function seenRecord(record: CrmRecord): SeenRecord {
+	const id = record.wolkvox_id;
+	// Records without an id are told apart by their content.
+	const key = typeof id === 'string' || typeof id === 'number' ? String(id) : JSON.stringify(record);
+	return { key, second: createdSecond(record) };
+}
+
+function readCap(options: IDataObject): number {
+	const cap = Math.floor(Number(options.maxRecordsPerAnswer));
+	return Number.isFinite(cap) && cap >= 1 ? cap : DEFAULT_MAX_RECORDS_PER_ANSWER;
+}
+
+function denseRangeError(this: IPollFunctions, error: RangeTooDenseError): NodeOperationError {
+	return new NodeOperationError(
+		this.getNode(),
+		`At least ${error.count} records were created within the same second, ${formatWallSeconds(error.second)}`,
+		{
+			itemIndex: 0,
+			description: `Item 0: one answer of the CRM holds at most ${error.cap} records (Max Records per Answer) and a range cannot be split below one second, so the trigger cannot fetch every record of that second. If your CRM sends more records per answer, raise Max Records per Answer; nothing is lost meanwhile: each poll tries again from the same point.`,
+		},
+	);
+}
+
+export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const connection = withOptions(await getConnection.call(this), options);
+	const target = readTarget.call(this, connection);
+	const cap = readCap(options);
+	const fetch: FetchRange<CrmRecord> = async (from, to, limit) =>
+		readAnswer(
+			await apiRequest.call(
+				this,
+				connection,
+				{
+					method: 'POST',
+					endpoint: 'custom/queryDates.php',
+					body: { operation: target.operation, module: target.module, date: true, ...formatRange(from, to), limit },
+					advice: { notFound: 'check CRM Operation and Module of the trigger (as the CRM shows them)' },
+				},
+				0,
+			),
+		);
+	const nowSecond = Math.floor(Date.now() / 1000);
+	const latest = nowSecond + AHEAD_OF_UTC;
+	const lookBackFrom = nowSecond - BEHIND_UTC - LOOK_BACK;
+	const simplify = this.getNodeParameter('simplify', true) !== false;
+	const toOutput = (records: CrmRecord[]): INodeExecutionData[][] | null =>
+		records.length === 0
+			? null
+			: [records.map((record) => ({ json: (simplify ? simplifyRecord(record) : record) as IDataObject, pairedItem: { item: 0 } }))];
+
+	if (this.getMode() === 'manual') {
+		// A sample to map fields from, newest first; the state of the active trigger is not touched.
+		const newest = (await newestRecords(fetch, lookBackFrom, latest, cap))
+			.map((record, index) => ({ record, index, second: createdSecond(record) ?? -Infinity }))
+			.sort((a, b) => b.second - a.second || a.index - b.index);
+		return toOutput(newest.slice(0, MANUAL_RECORDS).map((entry) => entry.record));
+	}
+
+	const event = String(this.getNodeParameter('event', 'newRecord'));
+	const staticData = this.getWorkflowStaticData('node');
+	const stored = staticData[event] as Partial<StoredState> | undefined;
+	const sameTarget = stored?.operation === target.operation && stored?.module === target.module;
+	const state = sameTarget ? readState(stored) : undefined;
+	if (!state) {
+		// First activation (or another module): start from the CRM's newest record, emit nothing.
+		const existing = await newestRecords(fetch, lookBackFrom, latest, cap);
+		staticData[event] = { ...target, ...startState(existing.map(seenRecord), lookBackFrom) } satisfies StoredState;
+		return null;
+	}
+
+	const from = windowStart(state);
+	const records: CrmRecord[] = [];
+	try {
+		for await (const record of recordsInRange(fetch, { from, to: Math.max(from, latest), cap })) records.push(record);
+	} catch (error) {
+		throw error instanceof RangeTooDenseError ? denseRangeError.call(this, error) : error;
+	}
+	const { emit, next } = applyPoll(state, records.map(seenRecord));
+	// Only now that the poll worked: a failed poll leaves the state for the next one to retry.
+	staticData[event] = { ...target, ...next } satisfies StoredState;
+	return toOutput(emit.map((index) => records[index]));
+}
