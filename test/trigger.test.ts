@@ -14,6 +14,7 @@ import {
 	manualRun,
 	TOKEN,
 	TRIGGER_NAME,
+	TRIGGER_TYPE,
 	wallSecondOf,
 } from './helpers/trigger';
 
@@ -187,6 +188,22 @@ describe('Wolkvox CRM Trigger: manual runs', () => {
 		const result = await manualRun();
 		expect(result.status).toBe('success');
 		expect(idsOf(result.outputOf(TRIGGER_NAME))).toEqual(ids);
+	});
+});
+
+describe('Wolkvox CRM Trigger: the example workflow', () => {
+	it('polls with the example trigger parameters and emits the fields the next node reads', async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const example = require('../examples/new-contact-trigger.workflow.json');
+		const node = example.nodes.find((candidate: { type: string }) => candidate.type === TRIGGER_TYPE);
+		const crm = new FakeCrm();
+		const trigger = activeTrigger(node.parameters);
+		await trigger.poll();
+		const ids = crm.add(1);
+		const { items } = await trigger.poll();
+		expect(idsOf(items)).toEqual(ids);
+		const read = JSON.stringify(example.nodes[1].parameters).match(/\$json\.\w+/g) ?? [];
+		expect(read.map((field: string) => field.slice(6)).filter((field: string) => !(field in (items?.[0].json ?? {})))).toEqual([]);
 	});
 });
 
