@@ -170,6 +170,15 @@ describe('poll state: examples', () => {
 		expect(applyPoll(first.next, [{ key: 'x', second: undefined }], settings).emit).toEqual([]);
 	});
 
+	it('takes any text as a record key, also the names of object properties', () => {
+		const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+		const first = applyPoll({ cursor: 10, floor: 0, seen: {} }, keys.map((key) => ({ key, second: 10 })), settings);
+		expect(first.emit).toEqual([0, 1, 2, 3]);
+		const stored = readState(JSON.parse(JSON.stringify(first.next)));
+		expect(Object.keys(stored?.seen ?? {}).sort()).toEqual([...keys].sort());
+		expect(applyPoll(stored!, keys.map((key) => ({ key, second: 10 })), settings).emit).toEqual([]);
+	});
+
 	it('reads a stored state back, and treats a malformed one as none', () => {
 		expect(readState({ cursor: 1, floor: 0, seen: { a: 1, bad: 'x' }, module: 'contacts' })).toEqual({ cursor: 1, floor: 0, seen: { a: 1 } });
 		expect(readState(undefined)).toBeUndefined();

@@ -43,12 +43,9 @@ export function windowStart(state: PollState, settings: PollSettings = DEFAULT_P
 }
 
 /** Keeps the keys of the window, at most about `maxRemembered` of them, raising the floor when it must drop some. */
-function remember(state: PollState, settings: PollSettings): PollState {
-	const start = windowStart(state, settings);
-	const kept = Object.entries(state.seen)
-		.filter(([, second]) => second >= start)
-		.sort(([, a], [, b]) => b - a);
-	let floor = state.floor;
+function remember(cursor: number, floor: number, seen: Map<string, number>, settings: PollSettings): PollState {
+	const start = Math.max(floor, cursor - settings.overlapSeconds);
+	const kept = [...seen].filter(([, second]) => second >= start).sort(([, a], [, b]) => b - a);
 	if (kept.length > settings.maxRemembered) {
 		// Forget the oldest seconds whole, and never emit anything older again.
 		const oldestKept = kept[settings.maxRemembered - 1][1];
@@ -56,7 +53,8 @@ function remember(state: PollState, settings: PollSettings): PollState {
 		if (firstDropped >= 0) kept.splice(firstDropped);
 		floor = Math.max(floor, oldestKept);
 	}
-	return { cursor: state.cursor, floor, seen: Object.fromEntries(kept) };
+	// fromEntries makes own properties of every key, "__proto__" included.
+	return { cursor, floor, seen: Object.fromEntries(kept) };
 }
 
 /**
@@ -70,9 +68,8 @@ export function startState(
 ): PollState {
 	const seconds = existing.map((record) => record.second).filter((second): second is number => second !== undefined);
 	const newest = seconds.length > 0 ? Math.max(...seconds) : emptySince;
-	const seen: Record<string, number> = {};
-	for (const record of existing) seen[record.key] = record.second ?? newest;
-	return remember({ cursor: newest, floor: newest, seen }, settings);
+	const seen = new Map(existing.map((record) => [record.key, record.second ?? newest]));
+	return remember(newest, newest, seen, settings);
 }
 
 /**
@@ -86,20 +83,20 @@ export function applyPoll(
 	settings: PollSettings = DEFAULT_POLL_SETTINGS,
 ): { emit: number[]; next: PollState } {
 	const start = windowStart(state, settings);
-	const seen = { ...state.seen };
+	const seen = new Map(Object.entries(state.seen));
 	let cursor = state.cursor;
 	const fresh: Array<{ index: number; second: number }> = [];
 	answer.forEach((record, index) => {
 		// A record without a readable time counts as made at the cursor: emitted once, like the others.
 		const second = record.second ?? state.cursor;
-		if (second < start || record.key in seen) return;
-		seen[record.key] = second;
+		if (second < start || seen.has(record.key)) return;
+		seen.set(record.key, second);
 		cursor = Math.max(cursor, second);
 		fresh.push({ index, second });
 	});
 	// Stable: records of one second keep the CRM's order.
 	fresh.sort((a, b) => a.second - b.second);
-	return { emit: fresh.map((entry) => entry.index), next: remember({ cursor, floor: state.floor, seen }, settings) };
+	return { emit: fresh.map((entry) => entry.index), next: remember(cursor, state.floor, seen, settings) };
 }
 
 /** Reads a stored state back; anything malformed counts as no state (a fresh start). */
@@ -107,7 +104,6 @@ export function readState(value: unknown): PollState | undefined {
 	if (value === null || typeof value !== 'object') return undefined;
 	const { cursor, floor, seen } = value as Partial<PollState>;
 	if (!Number.isFinite(cursor) || !Number.isFinite(floor) || seen === null || typeof seen !== 'object') return undefined;
-	const cleanSeen: Record<string, number> = {};
-	for (const [key, second] of Object.entries(seen)) if (Number.isFinite(second)) cleanSeen[key] = second;
-	return { cursor: cursor as number, floor: floor as number, seen: cleanSeen };
+	const kept = Object.entries(seen).filter(([, second]) => Number.isFinite(second));
+	return { cursor: cursor as number, floor: floor as number, seen: Object.fromEntries(kept) };
 }
