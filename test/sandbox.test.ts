@@ -1,87 +1,35 @@
 import { sleep } from 'n8n-workflow';
 
 import { generateRecords, startSandbox } from '../sandbox/server';
+import {
+	C1,
+	C2,
+	C3,
+	DELETE,
+	HEX24,
+	QUERY,
+	QUOTA_INFO,
+	UNKNOWN,
+	call,
+	contactIds,
+	del,
+	sandboxes,
+	type Loose,
+	type Options,
+	type Sandbox,
+} from './helpers/sandboxHttp';
 
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
-type Options = NonNullable<Parameters<typeof startSandbox>[0]>;
+const start = sandboxes();
 
-const DELETE = '/server/API/v2/custom/delete.php';
-const QUERY = '/server/API/v2/custom/query.php';
-const INSERT = '/server/API/v2/custom/insert.php';
-const QUOTA_INFO = '/server/API/v2/token/tokenInformation.php';
-
-// ids from sandbox/seed.json, operation "demo", module "contacts"
-const C1 = '647f8371e5c917f858c55c2c';
-const C2 = '64b7ef5c1573221af8ba34d7';
-const C3 = '64cacd336543c320853e308a';
-const UNKNOWN = 'ffffffffffffffffffffffff';
-const HEX24 = /^[0-9a-f]{24}$/;
-
-// Response bodies are checked field by field below; a loose type keeps that readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+/** Waits (up to 5 s) until `n` requests are in flight: on a loaded machine a fixed sleep was too short. */
+async function untilInFlight(sb: Sandbox, n: number): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while (sb.stats().inFlight !== n && Date.now() < deadline) await sleep(10);
+}
 
 // Values for the "the log never holds the token" test, built so no literal sits next to a token key.
 const CUSTOM_VALID = ['very', 'private', 'value', '123'].join('-');
 const CUSTOM_WRONG = ['wrong', 'private', 'value', '456'].join('-');
-
-interface CallOptions {
-	method?: string;
-	body?: unknown;
-	rawBody?: string;
-	token?: string | null;
-	tokenHeader?: string;
-	redirect?: 'manual' | 'follow' | 'error';
-	signal?: AbortSignal;
-}
-
-interface CallResult {
-	status: number;
-	headers: Headers;
-	text: string;
-	json: Loose;
-}
-
-async function call(sb: Sandbox, path: string, opts: CallOptions = {}): Promise<CallResult> {
-	const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-	const token = opts.token === undefined ? sb.token : opts.token;
-	if (token !== null) headers[opts.tokenHeader ?? 'Wolkvox-Token'] = token;
-	const method = opts.method ?? 'POST';
-	const res = await fetch(sb.url + path, {
-		method,
-		headers,
-		body: method === 'GET' ? undefined : (opts.rawBody ?? JSON.stringify(opts.body ?? {})),
-		redirect: opts.redirect ?? 'manual',
-		signal: opts.signal,
-	});
-	const text = await res.text();
-	let json: Loose = undefined;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, headers: res.headers, text, json };
-}
-
-function del(ids: string | string[], multiple = Array.isArray(ids), extra: Record<string, unknown> = {}) {
-	return { operation: 'demo', module: 'contacts', multiple, 'wolkvox-id': ids, ...extra };
-}
-
-function contactIds(sb: Sandbox): string[] {
-	return (sb.records('demo', 'contacts') as Array<{ wolkvox_id: string }>).map((r) => r.wolkvox_id);
-}
-
-const opened: Sandbox[] = [];
-async function start(options: Options = {}): Promise<Sandbox> {
-	const sb = await startSandbox(options);
-	opened.push(sb);
-	return sb;
-}
-
-afterEach(async () => {
-	await Promise.all(opened.splice(0).map((sb) => sb.close()));
-});
 
 describe('sandbox: programmatic API and seed', () => {
 	it('starts on 127.0.0.1 with the seed loaded and returns deep copies', async () => {
@@ -203,161 +151,6 @@ describe('sandbox: authentication and quota', () => {
 	});
 });
 
-describe('sandbox: delete.php', () => {
-	it('multiple:false with a string id deletes exactly that record', async () => {
-		const sb = await start();
-		const before = contactIds(sb);
-		const r = await call(sb, DELETE, { body: del(C1, false) });
-		expect(r.status).toBe(200);
-		expect(r.json).toEqual({ code: 200, error: 'null', msg: 'Have been succesfully removed', data: { wolkvox_id: [C1] } });
-		expect(contactIds(sb)).toEqual(before.filter((id) => id !== C1));
-		expect(sb.records('demo', 'leads')).toHaveLength(6);
-	});
-
-	it('multiple:false also accepts a one-element array', async () => {
-		const sb = await start();
-		const r = await call(sb, DELETE, { body: del([C2], false) });
-		expect(r.status).toBe(200);
-		expect(contactIds(sb)).not.toContain(C2);
-		expect(contactIds(sb)).toHaveLength(11);
-	});
-
-	it('multiple:true deletes every listed id once (duplicates collapse)', async () => {
-		const sb = await start();
-		const before = contactIds(sb);
-		const r = await call(sb, DELETE, { body: del([C1, C2, C1, C3], true) });
-		expect(r.status).toBe(200);
-		expect(r.json.data.wolkvox_id).toEqual([C1, C2, C3]);
-		expect(contactIds(sb)).toEqual(before.filter((id) => ![C1, C2, C3].includes(id)));
-		const entry = sb.log[sb.log.length - 1];
-		expect(entry.ids).toEqual([C1, C2, C1, C3]);
-		expect(entry.deleted).toEqual([C1, C2, C3]);
-		expect(entry.multiple).toBe(true);
-	});
-
-	it('any unknown id → 404 RECORD NOT FOUND listing only the unknown ids, nothing deleted', async () => {
-		const sb = await start();
-		const before = sb.records();
-		const r = await call(sb, DELETE, { body: del([C1, UNKNOWN, C2], true) });
-		expect(r.status).toBe(404);
-		expect(r.json.code).toBe(404);
-		expect(r.json.error).toBe('RECORD NOT FOUND');
-		expect(r.json.data).toEqual({ wolkvox_id: [UNKNOWN] });
-		expect(sb.records()).toEqual(before);
-		// an id from another module does not count as existing
-		const lead = sb.records('demo', 'leads')[0].wolkvox_id;
-		expect((await call(sb, DELETE, { body: del(lead, false) })).status).toBe(404);
-		expect(sb.records()).toEqual(before);
-	});
-
-	it('rejects malformed bodies with 400 and names what is wrong', async () => {
-		const sb = await start();
-		const before = sb.records();
-		const cases: Array<[unknown, number]> = [
-			[{ operation: 'demo', module: 'contacts', multiple: 'true', 'wolkvox-id': [C1] }, 400],
-			[{ operation: 'demo', module: 'contacts', multiple: 1, 'wolkvox-id': C1 }, 400],
-			[del(C1, true), 400],
-			[del([], true), 400],
-			[del('', false), 400],
-			[del([C1, C2], false), 400],
-			[del([C1, 5 as unknown as string], true), 400],
-			[[1, 2], 400],
-		];
-		for (const [body, status] of cases) {
-			const r = await call(sb, DELETE, { body });
-			expect({ body, status: r.status }).toEqual({ body, status });
-		}
-		const missing = await call(sb, DELETE, { body: { operation: 'demo', multiple: true } });
-		expect(missing.status).toBe(400);
-		expect(missing.json.error).toBe('SOME PARAMETERS ARE REQUIRED');
-		expect(missing.json.msg).toContain('module');
-		expect(missing.json.msg).toContain('wolkvox-id');
-		const notJson = await call(sb, DELETE, { rawBody: '{"operation": "demo",' });
-		expect(notJson.status).toBe(400);
-		expect(sb.records()).toEqual(before);
-	});
-
-	it('unknown operation or module → 404 naming it; unknown path → 404; wrong method → 405', async () => {
-		const sb = await start();
-		const op = await call(sb, DELETE, { body: { ...del(C1), operation: 'ghost_op' } });
-		expect(op.status).toBe(404);
-		expect(op.json.msg).toContain('ghost_op');
-		const mod = await call(sb, DELETE, { body: { ...del(C1), module: 'Ghosts' } });
-		expect(mod.status).toBe(404);
-		expect(mod.json.msg).toContain('Ghosts');
-		const path = await call(sb, '/server/API/v2/custom/deleteAll.php', { body: del(C1) });
-		expect(path.status).toBe(404);
-		expect(path.json.error).toBe('THE API YOU WANT TO CONSULT DOES NOT EXIST');
-		const get = await call(sb, DELETE, { method: 'GET' });
-		expect(get.status).toBe(405);
-		expect(contactIds(sb)).toContain(C1);
-	});
-
-	it('maxIdsPerDelete: more ids → 416 and nothing deleted; at the limit → deleted', async () => {
-		const sb = await start({ maxIdsPerDelete: 2 });
-		const r = await call(sb, DELETE, { body: del([C1, C2, C3], true) });
-		expect(r.status).toBe(416);
-		expect(r.json.error).toBe('EXCEEDS THE MAXIMUM NUMBER OF RECORDS PER REQUEST (2)');
-		expect(contactIds(sb)).toEqual(expect.arrayContaining([C1, C2, C3]));
-		const ok = await call(sb, DELETE, { body: del([C1, C2], true) });
-		expect(ok.status).toBe(200);
-		expect(contactIds(sb)).toHaveLength(10);
-	});
-});
-
-describe('sandbox: query.php and insert.php', () => {
-	it('query matches exactly (string compare), also on wolkvox_id and on typed {value} fields', async () => {
-		const sb = await start();
-		const city = await call(sb, QUERY, { body: { operation: 'demo', module: 'contacts', field: 'Ciudad', value: 'Medellín' } });
-		expect(city.status).toBe(200);
-		expect(city.json.code).toBe('200');
-		expect(city.json.error).toBe('null');
-		expect(city.json.data).toHaveLength(3);
-		expect(city.json.msg).toBe('3 records were are found');
-		const byId = await call(sb, QUERY, { body: { operation: 'demo', module: 'contacts', field: 'wolkvox_id', value: C2 } });
-		expect(byId.json.data).toHaveLength(1);
-		expect(byId.json.data[0].wolkvox_id).toBe(C2);
-		const phone = await call(sb, QUERY, { body: { operation: 'demo', module: 'contacts', field: 'telephonecontact', value: 3004567812 } });
-		expect(phone.json.data.map((r: { wolkvox_id: string }) => r.wolkvox_id)).toEqual([C1]);
-		const spaced = await call(sb, QUERY, { body: { operation: 'demo', module: 'Ventas', field: 'Tipo de cliente', value: 'Corporativo' } });
-		expect(spaced.json.data.length).toBeGreaterThan(0);
-		const partial = await call(sb, QUERY, { body: { operation: 'demo', module: 'contacts', field: 'Ciudad', value: 'medellín' } });
-		expect(partial.status).toBe(200);
-		expect(partial.json).toEqual({ code: '200', error: 'null', msg: '0 records were are found', data: [] });
-		const missing = await call(sb, QUERY, { body: { operation: 'demo', module: 'contacts', field: 'Ciudad' } });
-		expect(missing.status).toBe(400);
-		expect(missing.json.msg).toContain('value');
-	});
-
-	it('insert creates a record with a fresh 24-hex id and system fields', async () => {
-		const sb = await start();
-		const r = await call(sb, INSERT, {
-			body: {
-				operation: 'demo',
-				module: 'contacts',
-				fields: {
-					namecontact: 'Paula Andrea Giraldo',
-					telephonecontact: { type: 'telephone', value: '3001112233', country: 'Colombia', code: '57' },
-					emailcontact: 'paula.giraldo@gmail.com',
-				},
-			},
-		});
-		expect(r.status).toBe(200);
-		expect(r.json).toEqual({ code: '200', error: 'null', msg: 'Record created successfully', data: { wolkvox_id: expect.stringMatching(HEX24) } });
-		const id = r.json.data.wolkvox_id;
-		const recs = sb.records('demo', 'contacts');
-		expect(recs).toHaveLength(13);
-		const created = recs.find((x: { wolkvox_id: string }) => x.wolkvox_id === id);
-		expect(created.telephonecontact).toEqual({ value: '3001112233', country: 'Colombia', code: '57' });
-		expect(created.wolkvox_fecha_creacion).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-		const back = await call(sb, QUERY, { body: { operation: 'demo', module: 'contacts', field: 'wolkvox_id', value: id } });
-		expect(back.json.data).toHaveLength(1);
-		expect((await call(sb, DELETE, { body: del(id, false) })).status).toBe(200);
-		const bad = await call(sb, INSERT, { body: { operation: 'demo', module: 'contacts' } });
-		expect(bad.status).toBe(400);
-		expect(bad.json.msg).toContain('fields');
-	});
-});
 
 describe('sandbox: rate limit, errorsAsHttp200, redirect', () => {
 	it('rate limit per IP: over the window → configured status with Retry-After, nothing changed, no quota used', async () => {
@@ -462,7 +255,7 @@ describe('sandbox: faults', () => {
 		const sb = await start({ faults: { rate: 1, kinds: ['stall'] }, stallMs: 5000 });
 		const ac = new AbortController();
 		const pending = call(sb, DELETE, { body: del(C1), signal: ac.signal });
-		await sleep(100);
+		await untilInFlight(sb, 1);
 		expect(sb.stats().inFlight).toBe(1);
 		ac.abort();
 		await expect(pending).rejects.toThrow();
@@ -508,7 +301,7 @@ describe('sandbox: faults', () => {
 			() => 'answered',
 			() => 'failed',
 		);
-		await sleep(100);
+		await untilInFlight(sb, 1);
 		expect(sb.stats().inFlight).toBe(1);
 		const t0 = Date.now();
 		await sb.close();
@@ -572,10 +365,10 @@ describe('sandbox: log and stats', () => {
 		await call(sb, DELETE, { body: del(C1) });
 		const recs = await (await fetch(`${sb.url}/__sandbox/records?operation=demo&module=contacts`)).json();
 		expect(recs).toHaveLength(11);
-		const all = await (await fetch(`${sb.url}/__sandbox/records`)).json();
+		const all: Loose = await (await fetch(`${sb.url}/__sandbox/records`)).json();
 		expect(all.demo.contacts).toHaveLength(11);
 		expect(await (await fetch(`${sb.url}/__sandbox/log`)).json()).toHaveLength(1);
-		expect((await (await fetch(`${sb.url}/__sandbox/stats`)).json()).requests).toBe(1);
+		expect(((await (await fetch(`${sb.url}/__sandbox/stats`)).json()) as Loose).requests).toBe(1);
 		expect((await fetch(`${sb.url}/__sandbox/reset`, { method: 'POST' })).status).toBe(200);
 		expect(contactIds(sb)).toHaveLength(12);
 		expect(sb.log).toHaveLength(0);

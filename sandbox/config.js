@@ -1,0 +1,183 @@
+// @ts-check
+'use strict';
+
+/** The sandbox's options: their defaults and how startSandbox/configure read them. */
+
+const DEFAULT_TOKEN = 'sandbox-token-0123456789abcdef';
+const DEFAULT_QUOTA = 4800;
+const DEFAULT_STALL_MS = 60000;
+const DEFAULT_MAX_RECORDS_PER_ANSWER = 200;
+const DEFAULT_MAX_RECORDS_PER_INSERT = 100;
+const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** @typedef {'http500' | 'http502' | 'http503' | 'html' | 'reset' | 'truncated' | 'stall'} FaultKind */
+/** @type {readonly FaultKind[]} */
+const FAULT_KINDS = Object.freeze(['http500', 'http502', 'http503', 'html', 'reset', 'truncated', 'stall']);
+
+/** @typedef {'allOrNothing' | 'partial'} DeleteMode */
+const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
+
+/**
+ * @typedef {object} RateLimitOptions
+ * @property {number} max        requests allowed per client IP inside the window
+ * @property {number} windowMs   sliding window length in ms
+ * @property {number} [status]   HTTP status when over the limit (403 default, or 429)
+ */
+
+/**
+ * @typedef {object} FaultOptions
+ * @property {number} rate              probability 0..1 that an API request is faulted
+ * @property {FaultKind[]} kinds        kinds to pick from (uniformly, with the PRNG)
+ * @property {number} [seed]            integer seed of the deterministic PRNG (default 1)
+ * @property {boolean} [afterCommit]    false (default): fault before any change; true: after the handler ran
+ * @property {number} [stallMs]         overrides the top-level stallMs
+ */
+
+/**
+ * @typedef {object} SandboxOptions
+ * @property {number} [port]                 0 (default) = any free port; always binds 127.0.0.1
+ * @property {import('./records').SeedData | string} [seed]  seed object or path of a JSON file (default sandbox/seed.json)
+ * @property {string} [token]                the one valid token
+ * @property {number} [dailyQuota]           API calls per UTC day for the token (default 4800)
+ * @property {number} [quotaUsed]            calls the token has already used today (at start, after reset, or now when configured)
+ * @property {number} [latencyMs]            delay before answering each API request
+ * @property {number} [maxIdsPerDelete]      0 = unlimited
+ * @property {DeleteMode} [deleteMode]       'allOrNothing' (default): one unknown id → 404, nothing deleted; 'partial': known ids deleted
+ * @property {boolean} [notFoundNamesIds]    true (default): a 404 RECORD NOT FOUND lists the unknown ids in data.wolkvox_id; false: data null
+ * @property {number} [maxRecordsPerAnswer]  query/queryDates answers hold at most this many records (default 200; 0 = unlimited)
+ * @property {number} [maxRecordsPerInsert]  elements per insertMany/updateMany (default 100; 0 = unlimited)
+ * @property {number} [maxAttachmentBytes]   decoded bytes per update attachment (default 10 MiB; 0 = unlimited)
+ * @property {RateLimitOptions | null} [rateLimit]
+ * @property {FaultOptions | null} [faults]
+ * @property {number} [stallMs]              how long a 'stall' fault holds the socket (default 60000)
+ * @property {boolean} [errorsAsHttp200]     answer errors with HTTP 200, error only in the body
+ * @property {string | null} [redirectTo]    origin; every API request gets a 307 to it
+ * @property {number | null} [ttlMs]         close by itself after this long (default: never)
+ * @property {string | null} [logFile]       append the request log as JSON lines here
+ */
+
+/**
+ * @typedef {object} NormalizedConfig
+ * @property {string} token
+ * @property {number} dailyQuota
+ * @property {number} quotaUsed
+ * @property {number} latencyMs
+ * @property {number} maxIdsPerDelete
+ * @property {DeleteMode} deleteMode
+ * @property {boolean} notFoundNamesIds
+ * @property {number} maxRecordsPerAnswer
+ * @property {number} maxRecordsPerInsert
+ * @property {number} maxAttachmentBytes
+ * @property {{ max: number, windowMs: number, status: number } | null} rateLimit
+ * @property {{ rate: number, kinds: FaultKind[], seed: number, afterCommit: boolean, stallMs: number | null } | null} faults
+ * @property {number} stallMs
+ * @property {boolean} errorsAsHttp200
+ * @property {string | null} redirectTo
+ * @property {number | null} ttlMs
+ * @property {string | null} logFile
+ */
+
+/** @type {NormalizedConfig} */
+const DEFAULT_CONFIG = Object.freeze({
+	token: DEFAULT_TOKEN,
+	dailyQuota: DEFAULT_QUOTA,
+	quotaUsed: 0,
+	latencyMs: 0,
+	maxIdsPerDelete: 0,
+	deleteMode: /** @type {DeleteMode} */ ('allOrNothing'),
+	notFoundNamesIds: true,
+	maxRecordsPerAnswer: DEFAULT_MAX_RECORDS_PER_ANSWER,
+	maxRecordsPerInsert: DEFAULT_MAX_RECORDS_PER_INSERT,
+	maxAttachmentBytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+	rateLimit: null,
+	faults: null,
+	stallMs: DEFAULT_STALL_MS,
+	errorsAsHttp200: false,
+	redirectTo: null,
+	ttlMs: null,
+	logFile: null,
+});
+
+/** @param {string} name @param {unknown} v @returns {number} */
+function nonNeg(name, v) {
+	const x = Number(v);
+	if (!Number.isFinite(x) || x < 0) throw new Error(`sandbox option ${name} must be a number >= 0`);
+	return x;
+}
+
+/** Options that are whole counts (>= 0). */
+const COUNT_KEYS = /** @type {const} */ ([
+	'dailyQuota', 'quotaUsed', 'maxIdsPerDelete', 'maxRecordsPerAnswer', 'maxRecordsPerInsert', 'maxAttachmentBytes',
+]);
+
+/**
+ * @param {NormalizedConfig} base
+ * @param {Partial<SandboxOptions>} partial
+ * @returns {NormalizedConfig}
+ */
+function mergeConfig(base, partial) {
+	const cfg = { ...base };
+	const p = partial || {};
+	if (p.token !== undefined) {
+		if (typeof p.token !== 'string' || p.token === '') throw new Error('sandbox option token must be a non-empty string');
+		cfg.token = p.token;
+	}
+	for (const key of COUNT_KEYS) {
+		if (p[key] !== undefined) cfg[key] = Math.trunc(nonNeg(key, p[key]));
+	}
+	if (p.latencyMs !== undefined) cfg.latencyMs = nonNeg('latencyMs', p.latencyMs);
+	if (p.deleteMode !== undefined) {
+		if (!DELETE_MODES.includes(p.deleteMode)) throw new Error(`sandbox option deleteMode must be one of ${DELETE_MODES.join(', ')}`);
+		cfg.deleteMode = p.deleteMode;
+	}
+	if (p.notFoundNamesIds !== undefined) cfg.notFoundNamesIds = Boolean(p.notFoundNamesIds);
+	if (p.stallMs !== undefined) cfg.stallMs = nonNeg('stallMs', p.stallMs);
+	if (p.errorsAsHttp200 !== undefined) cfg.errorsAsHttp200 = Boolean(p.errorsAsHttp200);
+	if (p.ttlMs !== undefined) cfg.ttlMs = p.ttlMs === null || p.ttlMs === 0 ? null : nonNeg('ttlMs', p.ttlMs);
+	if (p.logFile !== undefined) cfg.logFile = p.logFile ? String(p.logFile) : null;
+	if (p.redirectTo !== undefined) {
+		cfg.redirectTo = p.redirectTo === null || p.redirectTo === '' ? null : new URL(String(p.redirectTo)).origin;
+	}
+	if (p.rateLimit !== undefined) cfg.rateLimit = readRateLimit(p.rateLimit);
+	if (p.faults !== undefined) cfg.faults = readFaults(p.faults);
+	return cfg;
+}
+
+/** @param {RateLimitOptions | null} rl @returns {NormalizedConfig['rateLimit']} */
+function readRateLimit(rl) {
+	if (rl === null || rl.max === 0) return null;
+	const status = rl.status === undefined ? 403 : Math.trunc(Number(rl.status));
+	if (!(status >= 400 && status <= 599)) throw new Error('sandbox option rateLimit.status must be an HTTP error status');
+	const max = Math.trunc(nonNeg('rateLimit.max', rl.max));
+	const windowMs = nonNeg('rateLimit.windowMs', rl.windowMs);
+	if (max < 1 || windowMs <= 0) throw new Error('sandbox option rateLimit needs max >= 1 and windowMs > 0');
+	return { max, windowMs, status };
+}
+
+/** @param {FaultOptions | null} f @returns {NormalizedConfig['faults']} */
+function readFaults(f) {
+	if (f === null) return null;
+	const rate = Number(f.rate);
+	if (!(rate >= 0 && rate <= 1)) throw new Error('sandbox option faults.rate must be within 0..1');
+	const kinds = Array.isArray(f.kinds) ? f.kinds : [];
+	for (const k of kinds) {
+		if (!FAULT_KINDS.includes(k)) throw new Error(`unknown fault kind "${k}" (known: ${FAULT_KINDS.join(', ')})`);
+	}
+	if (rate > 0 && kinds.length === 0) throw new Error('sandbox option faults.kinds must name at least one kind');
+	return {
+		rate,
+		kinds: [...kinds],
+		seed: f.seed === undefined ? 1 : Math.trunc(Number(f.seed)),
+		afterCommit: Boolean(f.afterCommit),
+		stallMs: f.stallMs === undefined ? null : nonNeg('faults.stallMs', f.stallMs),
+	};
+}
+
+module.exports = {
+	DEFAULT_TOKEN,
+	DEFAULT_QUOTA,
+	DEFAULT_STALL_MS,
+	FAULT_KINDS,
+	DEFAULT_CONFIG,
+	mergeConfig,
+};
