@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 
-import { collectStrings } from '../test/engine';
+import { collectStrings } from './engine';
 import {
 	activeTrigger,
 	crmTime,

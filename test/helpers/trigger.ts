@@ -5,7 +5,7 @@
  * `limit` / `cap` records, and can refuse the next requests.
  */
 import nock from 'nock';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WolkvoxCrmApi } from '../../credentials/WolkvoxCrmApi.credentials';
 import { WolkvoxCrmTrigger } from '../../nodes/WolkvoxCrmTrigger/WolkvoxCrmTrigger.node';
@@ -113,15 +113,15 @@ export function triggerWorkflow(parameters: INodeParameters = {}) {
 	};
 }
 
-const engineOptions = () => ({
+const engineOptions = (credentialData: ICredentialDataDecryptedObject = credentials()) => ({
 	nodeTypes: { [TRIGGER_TYPE]: new WolkvoxCrmTrigger() },
 	credentialTypes: { wolkvoxCrmApi: new WolkvoxCrmApi() },
-	credentials: { wolkvoxCrmApi: credentials() },
+	credentials: { wolkvoxCrmApi: credentialData },
 });
 
 /** An active trigger: poll it again and again; its static data lives between polls. */
-export function activeTrigger(parameters: INodeParameters = {}) {
-	return new Poller({ workflow: triggerWorkflow(parameters), nodeName: TRIGGER_NAME, ...engineOptions() });
+export function activeTrigger(parameters: INodeParameters = {}, credentialData?: ICredentialDataDecryptedObject) {
+	return new Poller({ workflow: triggerWorkflow(parameters), nodeName: TRIGGER_NAME, ...engineOptions(credentialData) });
 }
 
 /** The editor's "Fetch Test Event": a manual run of a workflow that holds only the trigger. */
