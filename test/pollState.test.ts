@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 
+import { fetchWindow } from '../nodes/WolkvoxCrmTrigger/fetchWindow';
 import { newestRecords } from '../nodes/WolkvoxCrmTrigger/newestRecords';
 import {
 	applyPoll,
@@ -220,5 +221,51 @@ describe('newestRecords', () => {
 		const calls: Array<[number, number]> = [];
 		expect(await newestRecords(crm([5, 9, 7], calls), 0, 100, 200)).toHaveLength(3);
 		expect(calls).toEqual([[0, 100]]);
+	});
+});
+
+describe('fetchWindow: within the poll budget', () => {
+	type Rec = { wolkvox_id: string; second: number };
+	const fetchOver = (records: Rec[], cap: number, calls: { count: number }) => async (from: number, to: number, limit: number) => {
+		calls.count++;
+		const inRange = records.filter((record) => record.second >= from && record.second <= to);
+		return { records: inRange.slice(0, Math.min(limit, cap)) };
+	};
+
+	it('stops after its time only with complete records: all of them before the cut, at least one new', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 120 }),
+				fc.integer({ min: 2, max: 10 }),
+				fc.integer({ min: 0, max: 12 }),
+				async (seconds, cap, callsBeforeStop) => {
+					// At most cap - 1 records per second: a second cannot be split.
+					const perSecond = new Map<number, number>();
+					const kept = seconds.filter((second) => {
+						perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+						return perSecond.get(second)! < cap;
+					});
+					const records = kept.map((second, index) => ({ wolkvox_id: `r${index}`, second }));
+					const calls = { count: 0 };
+					const result = await fetchWindow(fetchOver(records, cap, calls) as never, {
+						from: 0,
+						to: 2000,
+						cap,
+						stopAfter: callsBeforeStop,
+						now: () => calls.count,
+						holdsNew: (fetched) => fetched.length > 0,
+						secondOf: (record) => (record as Rec).second,
+					});
+					const ids = (list: unknown[]) => list.map((record) => (record as Rec).wolkvox_id).sort();
+					if (result.cutAt === undefined) {
+						expect(ids(result.records)).toEqual(ids(records));
+					} else {
+						expect(ids(result.records)).toEqual(ids(records.filter((record) => record.second < result.cutAt!)));
+						expect(result.records.length).toBeGreaterThan(0);
+					}
+				},
+			),
+			{ numRuns: 300 },
+		);
 	});
 });

@@ -8,13 +8,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { withOptions } from '../WolkvoxCrm/actions/record/common.fields';
 import { apiRequest, getConnection, type Connection } from '../WolkvoxCrm/transport';
+import { fetchWindow } from './fetchWindow';
 import { newestRecords } from './newestRecords';
 import {
 	formatRange,
 	formatWallSeconds,
 	RangeTooDenseError,
 	readAnswer,
-	recordsInRange,
 	simplifyRecord,
 	toWallSeconds,
 	type CrmRecord,
@@ -138,9 +138,19 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 	}
 
 	const from = windowStart(state);
-	const records: CrmRecord[] = [];
+	// getPollBudgetMs is missing in n8n versions before 2.x; they do not abandon polls.
+	const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : Infinity;
+	let records: CrmRecord[];
 	try {
-		for await (const record of recordsInRange(fetch, { from, to: Math.max(from, latest), cap })) records.push(record);
+		({ records } = await fetchWindow(fetch, {
+			from,
+			to: Math.max(from, latest),
+			cap,
+			stopAfter: Date.now() + budgetMs / 2,
+			now: Date.now,
+			holdsNew: (fetched) => applyPoll(state, fetched.map(seenRecord)).emit.length > 0,
+			secondOf: createdSecond,
+		}));
 	} catch (error) {
 		throw error instanceof RangeTooDenseError ? denseRangeError.call(this, error) : error;
 	}
