@@ -92,6 +92,23 @@ describe('Wolkvox CRM Trigger: new records', () => {
 		expect(await trigger.poll()).toEqual({ items: null });
 	});
 
+	it('stops a poll early when its time is up and goes on at the next poll, missing and repeating nothing', async () => {
+		const crm = new FakeCrm(5);
+		// A budget of 0 ms: each poll stops as soon as some new records are complete.
+		const trigger = activeTrigger({ options: { maxRecordsPerAnswer: 5 } }, undefined, 0);
+		await trigger.poll();
+		const created: string[] = [];
+		for (let second = crm.now() - 60; created.length < 30; second += 2) created.push(...crm.add(3, second));
+		const emitted: unknown[] = [];
+		let polls = 0;
+		for (let items = (await trigger.poll()).items; items !== null; items = (await trigger.poll()).items) {
+			emitted.push(...idsOf(items));
+			polls++;
+		}
+		expect(emitted).toEqual(created);
+		expect(polls).toBeGreaterThan(1);
+	});
+
 	it('says what to do when one second holds more records than one answer, and retries from the same point', async () => {
 		const crm = new FakeCrm(5);
 		const trigger = activeTrigger({ options: { maxRecordsPerAnswer: 5 } });

@@ -277,8 +277,10 @@ class Poller {
 	 * @param {Record<string, INodeType>} options.nodeTypes
 	 * @param {Record<string, ICredentialType>} options.credentialTypes
 	 * @param {Record<string, CredentialData>} options.credentials
+	 * @param {number} [options.pollBudgetMs] what getPollBudgetMs() says (n8n's default: 5 minutes)
 	 */
-	constructor({ workflow, nodeName, nodeTypes, credentialTypes, credentials }) {
+	constructor({ workflow, nodeName, nodeTypes, credentialTypes, credentials, pollBudgetMs }) {
+		this.pollBudgetMs = pollBudgetMs;
 		this.credentialsHelper = new CredentialsHelper(credentialTypes, credentials);
 		this.types = new NodeTypes(nodeTypes);
 		this.workflow = new Workflow({
@@ -304,7 +306,20 @@ class Poller {
 	 * @returns {Promise<{ items: INodeExecutionData[] | null, error?: any }>}
 	 */
 	async poll(mode = 'trigger') {
-		const context = new PollContext(this.workflow, this.node, this.additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+		const budget = this.pollBudgetMs;
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			this.additionalData,
+			mode,
+			mode === 'manual' ? 'manual' : 'activate',
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			budget === undefined ? undefined : () => budget,
+		);
 		const nodeType = this.types.getByNameAndVersion(this.node.type, this.node.typeVersion);
 		if (!nodeType.poll) throw new Error(`"${this.node.type}" is not a polling node`);
 		try {

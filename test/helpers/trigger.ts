@@ -120,8 +120,8 @@ const engineOptions = (credentialData: ICredentialDataDecryptedObject = credenti
 });
 
 /** An active trigger: poll it again and again; its static data lives between polls. */
-export function activeTrigger(parameters: INodeParameters = {}, credentialData?: ICredentialDataDecryptedObject) {
-	return new Poller({ workflow: triggerWorkflow(parameters), nodeName: TRIGGER_NAME, ...engineOptions(credentialData) });
+export function activeTrigger(parameters: INodeParameters = {}, credentialData?: ICredentialDataDecryptedObject, pollBudgetMs?: number) {
+	return new Poller({ workflow: triggerWorkflow(parameters), nodeName: TRIGGER_NAME, ...engineOptions(credentialData), pollBudgetMs });
 }
 
 /** The editor's "Fetch Test Event": a manual run of a workflow that holds only the trigger. */
