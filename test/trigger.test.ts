@@ -46,8 +46,9 @@ describe('Wolkvox CRM Trigger: new records', () => {
 			json: { namecontact: expect.any(String), telephonecontact: expect.any(String), wolkvox_id: ids[0], wolkvox_fecha_creacion: expect.stringMatching(FORMAT) },
 			pairedItem: { item: 0 },
 		});
-		// Each poll asks from 10 minutes before the newest record it has seen.
-		expect(crm.requests[2]).toMatchObject({ from: crmTime(newest - 600) });
+		// The first poll asks from the newest record at activation, later ones from 10 minutes
+		// before the newest record seen.
+		expect(crm.requests[2]).toMatchObject({ from: crmTime(newest) });
 		expect(await trigger.poll()).toEqual({ items: null });
 		expect(crm.requests[3]).toMatchObject({ from: crmTime(wallSecondOf(String(crm.records[4].wolkvox_fecha_creacion)) - 600) });
 		// The token only travels in the header.
@@ -109,17 +110,23 @@ describe('Wolkvox CRM Trigger: new records', () => {
 		expect(polls).toBeGreaterThan(1);
 	});
 
-	it('says what to do when one second holds more records than one answer, and retries from the same point', async () => {
+	it('emits what a crowded second gives, goes on with later records, and reports the rest once as the next poll error', async () => {
 		const crm = new FakeCrm(5);
 		const trigger = activeTrigger({ options: { maxRecordsPerAnswer: 5 } });
 		await trigger.poll();
-		const state = trigger.staticData;
-		const second = crm.now();
-		crm.add(6, second);
+		const second = crm.now() - 30;
+		const crowded = crm.add(8, second);
+		const later = crm.add(2, second + 5);
+		const first = await trigger.poll();
+		expect(first.error).toBeUndefined();
+		expect(idsOf(first.items)).toEqual([...crowded.slice(0, 5), ...later]);
+
 		const { error } = await trigger.poll();
-		expect(error.message).toBe(`At least 5 records were created within the same second, ${crmTime(second)}`);
+		expect(error.message).toBe(`Not every record created at ${crmTime(second)} could be fetched: at least 5 share that second`);
 		expect(error.description).toMatch(/^Item 0: one answer of the CRM holds at most 5 records \(Max Records per Answer\)/);
-		expect(trigger.staticData).toEqual(state);
+		const next = crm.add(1);
+		expect(await trigger.poll()).toEqual({ items: [expect.objectContaining({ json: expect.objectContaining({ wolkvox_id: next[0] }) })] });
+		expect(await trigger.poll()).toEqual({ items: null });
 	});
 
 	it('emits nothing from before activation, also when the CRM has none in the last week', async () => {

@@ -8,19 +8,18 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { withOptions } from '../WolkvoxCrm/actions/record/common.fields';
 import { apiRequest, getConnection, type Connection } from '../WolkvoxCrm/transport';
-import { fetchWindow } from './fetchWindow';
+import { fetchWindow, type CrowdedSecond } from './fetchWindow';
 import { newestRecords } from './newestRecords';
 import {
 	formatRange,
 	formatWallSeconds,
-	RangeTooDenseError,
 	readAnswer,
 	simplifyRecord,
 	toWallSeconds,
 	type CrmRecord,
 	type FetchRange,
 } from './pendingSearch';
-import { applyPoll, readState, startState, windowStart, type SeenRecord } from './pollState';
+import { applyPoll, readState, startState, windowStart, type PollState, type SeenRecord } from './pollState';
 
 const HOUR = 3600;
 // Every time zone's clock is between UTC-12 and UTC+14: with these margins a range holds the
@@ -39,10 +38,11 @@ interface Target {
 }
 
 /** What the static data holds between polls, per event. */
-interface StoredState extends Target {
-	cursor: number;
-	floor: number;
-	seen: Record<string, number>;
+interface StoredState extends Target, PollState {
+	/** The newest crowded second already reported (or known at activation). */
+	crowdedSecond?: number;
+	/** A crowded second the next poll reports as its error, so that the loss is seen. */
+	report?: CrowdedSecond;
 }
 
 function readTarget(this: IPollFunctions, connection: Connection): Target {
@@ -78,13 +78,13 @@ function readCap(options: IDataObject): number {
 	return Number.isFinite(cap) && cap >= 1 ? cap : DEFAULT_MAX_RECORDS_PER_ANSWER;
 }
 
-function denseRangeError(this: IPollFunctions, error: RangeTooDenseError): NodeOperationError {
+function crowdedSecondError(this: IPollFunctions, crowded: CrowdedSecond, cap: number): NodeOperationError {
 	return new NodeOperationError(
 		this.getNode(),
-		`At least ${error.count} records were created within the same second, ${formatWallSeconds(error.second)}`,
+		`Not every record created at ${formatWallSeconds(crowded.second)} could be fetched: at least ${crowded.count} share that second`,
 		{
 			itemIndex: 0,
-			description: `Item 0: one answer of the CRM holds at most ${error.cap} records (Max Records per Answer) and a range cannot be split below one second, so the trigger cannot fetch every record of that second. If your CRM sends more records per answer, raise Max Records per Answer; nothing is lost meanwhile: each poll tries again from the same point.`,
+			description: `Item 0: one answer of the CRM holds at most ${cap} records (Max Records per Answer) and a date range cannot be split below one second. The trigger emitted the ${crowded.count} records it got of that second and went on with the later ones. Find the others with Record → Search (Search By: Field Value), or raise Max Records per Answer if your CRM sends more records per answer. The next poll goes on as usual.`,
 		},
 	);
 }
@@ -132,30 +132,40 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 	const state = sameTarget ? readState(stored) : undefined;
 	if (!state) {
 		// First activation (or another module): start from the CRM's newest record, emit nothing.
-		const existing = await newestRecords(fetch, lookBackFrom, latest, cap);
-		staticData[event] = { ...target, ...startState(existing.map(seenRecord), lookBackFrom) } satisfies StoredState;
+		const existing = (await newestRecords(fetch, lookBackFrom, latest, cap)).map(seenRecord);
+		const start = startState(existing, lookBackFrom);
+		// A crowded newest second is from before activation: nothing to report about it.
+		const crowded = existing.filter((record) => record.second === start.cursor).length >= cap;
+		staticData[event] = { ...target, ...start, ...(crowded ? { crowdedSecond: start.cursor } : {}) } satisfies StoredState;
 		return null;
+	}
+	if (stored?.report) {
+		// Reported once, as a failed poll; the state has already moved on.
+		staticData[event] = { ...target, ...state, crowdedSecond: stored.report.second } satisfies StoredState;
+		throw crowdedSecondError.call(this, stored.report, cap);
 	}
 
 	const from = windowStart(state);
 	// getPollBudgetMs is missing in n8n versions before 2.x; they do not abandon polls.
 	const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : Infinity;
-	let records: CrmRecord[];
-	try {
-		({ records } = await fetchWindow(fetch, {
-			from,
-			to: Math.max(from, latest),
-			cap,
-			stopAfter: Date.now() + budgetMs / 2,
-			now: Date.now,
-			holdsNew: (fetched) => applyPoll(state, fetched.map(seenRecord)).emit.length > 0,
-			secondOf: createdSecond,
-		}));
-	} catch (error) {
-		throw error instanceof RangeTooDenseError ? denseRangeError.call(this, error) : error;
-	}
+	const { records, crowded } = await fetchWindow(fetch, {
+		from,
+		to: Math.max(from, latest),
+		cap,
+		stopAfter: Date.now() + budgetMs / 2,
+		now: Date.now,
+		holdsNew: (fetched) => applyPoll(state, fetched.map(seenRecord)).emit.length > 0,
+		secondOf: createdSecond,
+	});
 	const { emit, next } = applyPoll(state, records.map(seenRecord));
+	const reported = stored?.crowdedSecond;
+	const unreported = crowded.filter((entry) => reported === undefined || entry.second > reported);
+	const report = unreported.pop();
 	// Only now that the poll worked: a failed poll leaves the state for the next one to retry.
-	staticData[event] = { ...target, ...next } satisfies StoredState;
+	staticData[event] = {
+		...target,
+		...next,
+		...(report ? { crowdedSecond: report.second, report } : reported === undefined ? {} : { crowdedSecond: reported }),
+	} satisfies StoredState;
 	return toOutput(emit.map((index) => records[index]));
 }
