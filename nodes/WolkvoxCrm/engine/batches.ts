@@ -40,6 +40,7 @@ const RECORD_LEVEL_CODES = new Set([400, 404, 412, 417]);
 const NOT_FOUND_CODES = new Set([400, 404]);
 /** How long items are read before the event loop gets a turn to send requests and take answers. */
 const YIELD_EVERY_MS = 15;
+const YIELD_EVERY_ITEMS = 256;
 
 export interface BatchRunOptions {
 	maxUnitsPerRequest: number;
@@ -98,7 +99,7 @@ export class BatchRun<Unit, Result> {
 		let lastYield = Date.now();
 		try {
 			for (let itemIndex = 0; itemIndex < itemCount && !this.stopped; itemIndex++) {
-				if (!planFirst && Date.now() - lastYield >= YIELD_EVERY_MS) {
+				if (!planFirst && (itemIndex % YIELD_EVERY_ITEMS === YIELD_EVERY_ITEMS - 1 || Date.now() - lastYield >= YIELD_EVERY_MS)) {
 					// Let answers in and requests out while the items are read.
 					await sleep(0);
 					lastYield = Date.now();
