@@ -12,7 +12,8 @@
  *   there; a trigger stopping there would stop for good. So the records the answer holds are
  *   kept, the second is reported, and the search goes on with the later ranges.
  */
-import { recordsInRange, type CrmRecord, type FetchRange } from './pendingSearch';
+import { recordsInRange, type FetchRange } from '../WolkvoxCrm/engine/paging';
+import type { CrmRecord } from '../WolkvoxCrm/helpers/records';
 
 /** A second that held a full answer: `count` records came, more may exist. */
 export interface CrowdedSecond {

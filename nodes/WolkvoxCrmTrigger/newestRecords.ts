@@ -4,7 +4,7 @@
  * holds its whole range; a full one is split and the newer half asked first, so older records
  * are only asked for when everything newer is empty. Pure: the caller passes `fetch`.
  */
-import type { FetchRange } from './pendingSearch';
+import type { FetchRange } from '../WolkvoxCrm/engine/paging';
 
 /** The records of the newest non-empty range answered in full (or of one crowded second); [] when the range is empty. */
 export async function newestRecords<T>(fetch: FetchRange<T>, from: number, to: number, cap: number): Promise<T[]> {

@@ -7,18 +7,13 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { withOptions } from '../WolkvoxCrm/actions/record/common.fields';
+import type { FetchRange } from '../WolkvoxCrm/engine/paging';
+import { formatRange, formatWallSeconds, toWallSeconds } from '../WolkvoxCrm/helpers/dates';
+import { readAnswer, type CrmRecord } from '../WolkvoxCrm/helpers/records';
+import { simplifyRecord } from '../WolkvoxCrm/helpers/simplify';
 import { apiRequest, getConnection, type Connection } from '../WolkvoxCrm/transport';
 import { fetchWindow, type CrowdedSecond } from './fetchWindow';
 import { newestRecords } from './newestRecords';
-import {
-	formatRange,
-	formatWallSeconds,
-	readAnswer,
-	simplifyRecord,
-	toWallSeconds,
-	type CrmRecord,
-	type FetchRange,
-} from './pendingSearch';
 import { applyPoll, readState, startState, windowStart, type PollState, type SeenRecord } from './pollState';
 
 const HOUR = 3600;
