@@ -1,7 +1,7 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { crmOperationField, moduleField, requestOptions } from '../WolkvoxCrm/actions/record/common.fields';
+import { crmOperationField, moduleField, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
 import { DEFAULT_MAX_RECORDS_PER_ANSWER, pollNewRecords } from './poll';
 
 export class WolkvoxCrmTrigger implements INodeType {
@@ -42,14 +42,7 @@ export class WolkvoxCrmTrigger implements INodeType {
 				],
 				default: 'newRecord',
 			},
-			{
-				displayName: 'Simplify',
-				name: 'simplify',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to give each typed field (telephone, currency, search or relation) as its plain value instead of the object the CRM sends',
-			},
+			simplifyField,
 			{
 				displayName: 'Options',
 				name: 'options',
