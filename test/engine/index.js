@@ -18,7 +18,7 @@ process.env.N8N_ENCRYPTION_KEY ??= 'harness-only-encryption-key';
 // n8n-core's logger would print every node error on stdout.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-const { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } = require('n8n-core');
+const { ExecuteContext, ExecutionLifecycleHooks, PollContext, RoutingNode, WorkflowExecute } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 
 /** @typedef {import('n8n-workflow').INodeType} INodeType */
@@ -266,6 +266,81 @@ class RunResult {
 }
 
 /**
+ * A polling trigger as n8n runs an active one: one Workflow for all polls (so the node's static
+ * data lives from poll to poll, as in n8n's memory) and a fresh PollContext per poll.
+ */
+class Poller {
+	/**
+	 * @param {object} options
+	 * @param {any} options.workflow workflow JSON with the trigger node
+	 * @param {string} options.nodeName the trigger's name
+	 * @param {Record<string, INodeType>} options.nodeTypes
+	 * @param {Record<string, ICredentialType>} options.credentialTypes
+	 * @param {Record<string, CredentialData>} options.credentials
+	 * @param {number} [options.pollBudgetMs] what getPollBudgetMs() says (n8n's default: 5 minutes)
+	 */
+	constructor({ workflow, nodeName, nodeTypes, credentialTypes, credentials, pollBudgetMs }) {
+		this.pollBudgetMs = pollBudgetMs;
+		this.credentialsHelper = new CredentialsHelper(credentialTypes, credentials);
+		this.types = new NodeTypes(nodeTypes);
+		this.workflow = new Workflow({
+			id: 'harness',
+			name: workflow.name ?? 'harness',
+			nodes: workflow.nodes,
+			connections: workflow.connections ?? {},
+			nodeTypes: this.types,
+			settings: { executionOrder: 'v1', ...(workflow.settings ?? {}) },
+			active: true,
+			staticData: {},
+		});
+		const node = this.workflow.getNode(nodeName);
+		if (!node) throw new Error(`The workflow has no node "${nodeName}"`);
+		this.node = node;
+		const hooks = new ExecutionLifecycleHooks('trigger', 'harness-poll', /** @type {any} */ ({ id: 'harness', nodes: workflow.nodes, connections: {} }));
+		this.additionalData = makeAdditionalData(this.credentialsHelper, hooks);
+	}
+
+	/**
+	 * One poll: what it returned (null = nothing new), or the error it threw.
+	 * @param {'trigger' | 'manual'} [mode]
+	 * @returns {Promise<{ items: INodeExecutionData[] | null, error?: any }>}
+	 */
+	async poll(mode = 'trigger') {
+		const budget = this.pollBudgetMs;
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			this.additionalData,
+			mode,
+			mode === 'manual' ? 'manual' : 'activate',
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			budget === undefined ? undefined : () => budget,
+		);
+		const nodeType = this.types.getByNameAndVersion(this.node.type, this.node.typeVersion);
+		if (!nodeType.poll) throw new Error(`"${this.node.type}" is not a polling node`);
+		try {
+			const output = await nodeType.poll.call(context);
+			return { items: output === null ? null : output[0] };
+		} catch (error) {
+			return { items: null, error };
+		}
+	}
+
+	/** The node's static data as n8n would store it. */
+	get staticData() {
+		return JSON.parse(JSON.stringify(this.workflow.getStaticData('node', this.node)));
+	}
+
+	get authenticatedRequests() {
+		return this.credentialsHelper.authenticatedRequests;
+	}
+}
+
+/**
  * Every string reachable from a value, including the non-enumerable message, stack,
  * description and cause of errors: for scanning a run for a secret.
  * @param {unknown} value
@@ -389,4 +464,4 @@ async function testCredential({ credentialType, credentials }) {
 	return { status: 'OK', message: 'Connection successful!', requests };
 }
 
-module.exports = { runWorkflow, testCredential, collectStrings, CredentialsHelper, NodeTypes };
+module.exports = { runWorkflow, testCredential, collectStrings, CredentialsHelper, NodeTypes, Poller };

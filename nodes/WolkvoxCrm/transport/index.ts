@@ -11,6 +11,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	INode,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
@@ -25,6 +26,9 @@ export type { FieldAdvice, RequestFailure } from './failures';
 export { RequestScheduler, RunStats } from './scheduler';
 
 export const CREDENTIAL_TYPE = 'wolkvoxCrmApi';
+
+/** Where requests are sent from: a node run or a trigger's poll (both offer what is used here). */
+export type ApiContext = IExecuteFunctions | IPollFunctions;
 
 const API_PATH = '/server/API/v2/';
 
@@ -96,7 +100,7 @@ export class WolkvoxApiError extends NodeApiError {
 }
 
 /** Reads and checks the credential; a bad server or token fails before anything is sent. */
-export async function getConnection(this: IExecuteFunctions): Promise<Connection> {
+export async function getConnection(this: ApiContext): Promise<Connection> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	try {
 		const token = normalizeToken(credentials.token);
@@ -228,7 +232,7 @@ type Attempt =
 	| { ok: false; failure: RequestFailure };
 
 async function attemptOnce(
-	this: IExecuteFunctions,
+	this: ApiContext,
 	connection: Connection,
 	options: IHttpRequestOptions,
 ): Promise<Attempt> {
@@ -253,7 +257,7 @@ async function attemptOnce(
  * the last failed attempt, throws a WolkvoxApiError naming the item.
  */
 export async function apiRequest(
-	this: IExecuteFunctions,
+	this: ApiContext,
 	connection: Connection,
 	request: ApiRequest,
 	itemIndex: number,
@@ -289,7 +293,8 @@ export async function apiRequest(
 		if (failure.rateLimited) connection.scheduler.noteRateLimited(failure.retryAfterMs);
 		else if (failure.kind === 'apiError') connection.scheduler.noteAccepted();
 		uncertain ||= failure.mayHaveTakenEffect;
-		const cancelled = this.getExecutionCancelSignal?.()?.aborted === true;
+		// A poll has no cancel signal: it ends with its run.
+		const cancelled = 'getExecutionCancelSignal' in this && this.getExecutionCancelSignal?.()?.aborted === true;
 		const mustNotResend = request.resendable === false && failure.mayHaveTakenEffect;
 		if (!failure.retryable || mustNotResend || attempt > connection.retry.maxRetries || cancelled) {
 			const { message, description, httpCode, errorResponse } = describeFailure(failure, connection.server, {

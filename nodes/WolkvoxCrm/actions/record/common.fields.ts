@@ -26,6 +26,16 @@ export const moduleField: INodeProperties = {
 		'Module name as the CRM shows it, e.g. contacts, leads, opportunities, or a custom module such as Ventas',
 };
 
+/** Simplify, shared by Record → Search and the trigger: the same flattening (helpers/simplify.ts). */
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to give each typed field (telephone, currency, search or relation) as its plain value instead of the object the CRM sends',
+};
+
 /** Options every record operation offers for how requests are sent. */
 export const requestOptions: INodeProperties[] = [
 	{

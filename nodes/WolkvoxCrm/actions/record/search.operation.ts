@@ -9,7 +9,7 @@ import { simplifyRecord } from '../../helpers/simplify';
 import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
 import { addHint } from '../hints';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
+import { crmOperationField, moduleField, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
 
 const showForSearch = { show: { resource: ['record'], operation: ['search'] } };
 const showFor = (searchBy: string) => ({ show: { ...showForSearch.show, searchBy: [searchBy] } });
@@ -84,15 +84,7 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { ...showForSearch.show, returnAll: [false] } },
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to give each typed field (telephone, currency, search or relation) as its plain value instead of the object the CRM sends',
-		displayOptions: showForSearch,
-	},
+	{ ...simplifyField, displayOptions: showForSearch },
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -1,0 +1,71 @@
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { crmOperationField, moduleField, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
+import { DEFAULT_MAX_RECORDS_PER_ANSWER, pollNewRecords } from './poll';
+
+export class WolkvoxCrmTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Wolkvox CRM Trigger',
+		name: 'wolkvoxCrmTrigger',
+		icon: { light: 'file:wolkvoxCrmTrigger.svg', dark: 'file:wolkvoxCrmTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "New record in " + $parameter["module"] }}',
+		description: 'Starts the workflow when records are created in a wolkvox CRM module',
+		defaults: { name: 'Wolkvox CRM Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'wolkvoxCrmApi', required: true }],
+		properties: [
+			{
+				displayName:
+					'Each poll spends at least one API call of the token\'s daily quota: polling every minute uses 1,440 calls a day (of e.g. 4,800), every 5 minutes 288. Choose the interval under Poll Times.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			crmOperationField,
+			moduleField,
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'New Record',
+						value: 'newRecord',
+						description: 'A record was created in the module (by its creation time, wolkvox_fecha_creacion)',
+					},
+				],
+				default: 'newRecord',
+			},
+			simplifyField,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Records per Answer',
+						name: 'maxRecordsPerAnswer',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_MAX_RECORDS_PER_ANSWER,
+						description:
+							'The most records the CRM puts in one answer (not published). An answer holding this many is treated as possibly cut: its date range is split and asked again, so no record is missed.',
+					},
+					...requestOptions,
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollNewRecords.call(this);
+	}
+}
