@@ -26,6 +26,8 @@ import { runWorkflow } from '../engine';
 import { NODE_NAME, NODE_TYPE, deleteWorkflow } from './node';
 import { MODULE, OPERATION, remainingIds, type Sandbox } from './sandbox';
 
+type FaultKind = import('../../sandbox/config').FaultKind;
+
 export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 export type RunResult = Awaited<ReturnType<typeof runWorkflow>>;
 
@@ -124,6 +126,30 @@ export function healAfter(
 			await watch;
 			return hits();
 		},
+	};
+}
+
+/**
+ * Loses the answer of chosen delete requests after the sandbox applied them (its own
+ * `afterCommit` fault, switched on for exactly those requests): the first request sent once
+ * exactly `n` distinct ids had been asked for, for each `n` of `afterIdsAsked`. With 100 ids per
+ * request, `[200, 500]` loses the first answer of the 3rd and the 6th batch, whatever the node
+ * sends in between. Needs one request at a time (Concurrent Requests 1, the default): the choice
+ * is made when a request arrives, and the sandbox draws the fault once its body is read. Callers
+ * check the log's `fault` fields, so a sandbox that stopped calling `log.push` fails the test.
+ */
+export function loseAnswersAfter(sandbox: Sandbox, afterIdsAsked: number[], kind: FaultKind = 'reset'): void {
+	const pending = new Set(afterIdsAsked);
+	const log = sandbox.log as LogEntry[];
+	const push = log.push.bind(log);
+	log.push = (...entries: LogEntry[]) => {
+		for (const entry of entries) {
+			if (!entry.path.endsWith(DELETE_SUFFIX)) continue;
+			const asked = new Set(deleteLog(sandbox).flatMap((earlier) => earlier.ids ?? [])).size;
+			const lose = pending.delete(asked);
+			sandbox.configure({ faults: lose ? { rate: 1, kinds: [kind], seed: 1, afterCommit: true } : null });
+		}
+		return push(...entries);
 	};
 }
 
