@@ -90,6 +90,26 @@ async function main() {
 			problems.push('the leads asked for were not deleted exactly');
 		}
 
+		// 3. Search, then delete what was found, in one workflow.
+		const searchThenDelete = example('search-then-delete.workflow.json');
+		const searchNode = searchThenDelete.nodes[1].parameters;
+		const beforeSearch = sandbox.records('demo', 'contacts');
+		const matching = beforeSearch.filter((/** @type {any} */ record) => record[searchNode.field] === searchNode.value);
+		heading(`running "${searchThenDelete.name}"`);
+		const third = await run(searchThenDelete);
+		const found = third.outputOf(searchThenDelete.nodes[1].name);
+		found.forEach((item, index) => console.log(`  found ${index}: ${item.json.wolkvox_id}  ${item.json.namecontact} (${item.json.Ciudad}, phone ${item.json.telephonecontact})`));
+		third.outputOf(searchThenDelete.nodes[2].name).forEach((item, index) => console.log(`  deleted ${index}: ${JSON.stringify(item.json)}`));
+		const afterSearch = sandbox.records('demo', 'contacts');
+		console.log(`  contacts: ${beforeSearch.length} before, ${afterSearch.length} after`);
+		if (third.status !== 'success') problems.push(`the search-then-delete run ended with status ${third.status}`);
+		if (matching.length === 0) problems.push(`the sandbox has no contact with ${searchNode.field} = ${searchNode.value} to find`);
+		if (JSON.stringify(found.map((item) => item.json.wolkvox_id)) !== JSON.stringify(matching.map((/** @type {any} */ record) => record.wolkvox_id))) {
+			problems.push('the search did not find exactly the matching contacts');
+		}
+		const untouched = beforeSearch.filter((/** @type {any} */ record) => record[searchNode.field] !== searchNode.value);
+		if (JSON.stringify(afterSearch) !== JSON.stringify(untouched)) problems.push('after search-then-delete, the contacts left are not exactly the non-matching ones');
+
 		const requests = sandbox.log.filter((/** @type {any} */ entry) => entry.path.endsWith('custom/delete.php'));
 		heading(`the sandbox received ${requests.length} delete requests`);
 	} finally {
@@ -102,7 +122,7 @@ async function main() {
 		process.exitCode = 1;
 		return;
 	}
-	heading('demo passed: every asked-for record was deleted, every other record is still there');
+	heading('demo passed: every asked-for or found record was deleted, every other record is still there');
 }
 
 main().catch((error) => {

@@ -203,6 +203,16 @@ describe('BatchRun: lost answers', () => {
 		expect(outcome(0).every(([, status]) => status === 'done')).toBe(true);
 	});
 
+	test('partial deletes whose "not found" names nobody: one probe with an id not sent yet shows the server deletes partially; 2 extra requests', async () => {
+		const all = Array.from({ length: 200 }, (_, i) => `id${i}`);
+		const { sent, items } = await runDeletes([all], losingFirstAnswer(new Set(all), false, true));
+		// lost, resent ("not found"), the probe (id0 + id199: only id199 removed), the other 99.
+		expect(sent.map(({ body }) => idsOf(body).length)).toStrictEqual([100, 100, 2, 99]);
+		expect(idsOf(sent[2].body)).toStrictEqual(['id0', 'id199']);
+		expect(items[0].units.every(({ outcome }) => outcome?.status === 'done')).toBe(true);
+		expect(items[0].units.filter(({ outcome }) => outcome?.status === 'done' && outcome.settledAfterLostAnswer)).toHaveLength(100);
+	});
+
 	test('"not found" naming nobody after a lost answer: each id is asked alone (n + 1 extra requests), every id done', async () => {
 		const { sent, items } = await runDeletes([ids], losingFirstAnswer(new Set(ids), false, false));
 		expect(sent).toHaveLength(1 + 1 + ids.length);

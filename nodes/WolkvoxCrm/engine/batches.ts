@@ -21,7 +21,7 @@ import { sleep } from 'n8n-workflow';
 
 import { apiRequest, WolkvoxApiError, type Connection } from '../transport';
 import type { WolkvoxEnvelope } from '../transport/envelope';
-import type { BatchOperation, ItemRequest, ItemUnits, Target, UnitOutcome } from './batchOperation';
+import type { BatchOperation, ItemRequest, ItemUnits, SuccessReading, Target, UnitOutcome } from './batchOperation';
 
 export type { BatchOperation, ItemRequest, ItemUnits, SuccessReading, Target, UnitOutcome } from './batchOperation';
 
@@ -177,9 +177,14 @@ export class BatchRun<Unit, Result> {
 	}
 
 	private finishReading(): void {
-		for (const units of this.pending.values()) this.queue.push({ target: units[0].target, units });
-		this.pending.clear();
 		this.readingDone = true;
+		this.flushPending();
+	}
+
+	/** Units waiting for a full request go out as they are (reading is over). */
+	private flushPending(): void {
+		for (const units of this.pending.values()) if (units.length > 0) this.queue.push({ target: units[0].target, units });
+		this.pending.clear();
 		for (const wake of this.idleWorkers.splice(0)) wake();
 	}
 
@@ -202,7 +207,8 @@ export class BatchRun<Unit, Result> {
 	}
 
 	private async send(batch: Batch<Unit, Result>, afterLostAnswer: boolean): Promise<void> {
-		if (this.stopped) return;
+		// A request may have lent its last unit to a probe (see probeForPartialWrites).
+		if (this.stopped || batch.units.length === 0) return;
 		if (batch.units.length > this.maxUnits) {
 			// The API refused this size before: cut it down first (the size may shrink again meanwhile).
 			const size = this.maxUnits;
@@ -213,28 +219,40 @@ export class BatchRun<Unit, Result> {
 			for (const part of parts) await this.send(part, afterLostAnswer);
 			return;
 		}
-		const units = batch.units.map((state) => state.unit);
-		let envelope: WolkvoxEnvelope;
 		try {
-			envelope = await apiRequest.call(
-				this.context,
-				this.connection,
-				{ ...this.operation.request(batch.target, units), resendable: this.operation.resendable },
-				batch.units[0].firstOwner,
-			);
+			await this.sendOnce(batch);
 		} catch (error) {
 			await this.handleRefusal(batch, error, afterLostAnswer);
-			return;
 		}
-		const message = typeof envelope.msg === 'string' ? envelope.msg : undefined;
-		const readings = this.operation.readSuccess(units, envelope);
+	}
+
+	/** One request for these units: the success answer, or the failure thrown. */
+	private async request(batch: Batch<Unit, Result>): Promise<WolkvoxEnvelope> {
+		return await apiRequest.call(
+			this.context,
+			this.connection,
+			{ ...this.operation.request(batch.target, batch.units.map((state) => state.unit)), resendable: this.operation.resendable },
+			batch.units[0].firstOwner,
+		);
+	}
+
+	/** Sends the units and settles each from the success answer; throws the failure. */
+	private async sendOnce(batch: Batch<Unit, Result>): Promise<void> {
+		const envelope = await this.request(batch);
+		const readings = this.readAnswer(batch, envelope);
 		const confirmed = readings.filter((reading) => reading.done).length;
 		if (confirmed > 0 && confirmed < readings.length) this.writesPartially = true;
-		readings.forEach((reading, index) => {
-			const state = [batch.units[index]];
-			if (reading.done) this.settle(state, { status: 'done', result: reading.result, message });
-			else this.settle(state, { status: 'refused', reason: reading.reason });
-		});
+		readings.forEach((reading, index) => this.settleFromAnswer(batch.units[index], reading, envelope));
+	}
+
+	private readAnswer(batch: Batch<Unit, Result>, envelope: WolkvoxEnvelope): Array<SuccessReading<Result>> {
+		return this.operation.readSuccess(batch.units.map((state) => state.unit), envelope);
+	}
+
+	private settleFromAnswer(state: UnitState<Unit, Result>, reading: SuccessReading<Result>, envelope: WolkvoxEnvelope): void {
+		const message = typeof envelope.msg === 'string' ? envelope.msg : undefined;
+		if (reading.done) this.settle([state], { status: 'done', result: reading.result, message });
+		else this.settle([state], { status: 'refused', reason: reading.reason });
 	}
 
 	private async handleRefusal(batch: Batch<Unit, Result>, error: unknown, afterLostAnswer: boolean): Promise<void> {
@@ -283,8 +301,7 @@ export class BatchRun<Unit, Result> {
 			return;
 		}
 		if (settlesLostAnswer) {
-			// "Not found" names nobody: some or all are gone. Only one unit per request can tell which.
-			for (const state of batch.units) await this.send({ ...batch, units: [state] }, true);
+			await this.settleAfterLostAnswer(batch);
 			return;
 		}
 		const middle = Math.ceil(size / 2);
@@ -293,6 +310,50 @@ export class BatchRun<Unit, Result> {
 		if (batch.units.every((state) => state.outcome !== undefined && state.outcome.status !== 'done')) {
 			this.wholeBatchErrors.add(signature);
 		}
+	}
+
+	/**
+	 * "Not found" naming nobody, for a request whose earlier attempt lost its answer: all its
+	 * units may be gone (that attempt did the job), or only some. A server that deletes
+	 * partially answers "not found" only when it knows none of them, so one probe tells which
+	 * kind of server this is: the first unit sent again with a unit not sent yet. If the server
+	 * removes only the new one, it deletes partially and every unit here is gone; otherwise only
+	 * one unit per request can tell which are gone.
+	 */
+	private async settleAfterLostAnswer(batch: Batch<Unit, Result>): Promise<void> {
+		if (!this.writesPartially) await this.probeForPartialWrites(batch);
+		const open = batch.units.filter((state) => state.outcome === undefined);
+		if (this.writesPartially) this.settleAsDone(open);
+		else for (const state of open) await this.send({ ...batch, units: [state] }, true);
+	}
+
+	private async probeForPartialWrites(batch: Batch<Unit, Result>): Promise<void> {
+		const borrowed = this.takeUnsentUnit(batch.target);
+		if (!borrowed) return;
+		const probe = { ...batch, units: [batch.units[0], borrowed] };
+		let envelope: WolkvoxEnvelope;
+		try {
+			envelope = await this.request(probe);
+		} catch {
+			// No answer to learn from: the borrowed unit goes back to be sent with the others.
+			this.enqueueUnit(JSON.stringify([batch.target.operation, batch.target.module]), borrowed);
+			if (this.readingDone) this.flushPending();
+			return;
+		}
+		const [first, lent] = this.readAnswer(probe, envelope);
+		this.settleFromAnswer(borrowed, lent, envelope);
+		// The first unit removed now: it still existed. Only the borrowed one removed: a partial server.
+		if (first.done) this.settleFromAnswer(batch.units[0], first, envelope);
+		else if (lent.done) this.writesPartially = true;
+	}
+
+	/** A unit of this target that no request has carried yet, taken out of its future request. */
+	private takeUnsentUnit(target: Target): UnitState<Unit, Result> | undefined {
+		const sameTarget = (units: Array<UnitState<Unit, Result>>) =>
+			units.length > 0 && units[0].target.operation === target.operation && units[0].target.module === target.module;
+		const queued = this.queue.find((waiting) => sameTarget(waiting.units));
+		if (queued) return queued.units.pop();
+		return [...this.pending.values()].find(sameTarget)?.pop();
 	}
 
 	private settleAsDone(units: Array<UnitState<Unit, Result>>): void {

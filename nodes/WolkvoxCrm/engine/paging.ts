@@ -1,0 +1,101 @@
+/**
+ * "Every record of a date range", although one answer of the CRM holds only so many records
+ * and its paging is unpublished. An answer that is full (as many records as asked for, or more,
+ * or a total saying there are more) may have been cut, so its range is split in two and each
+ * half asked again, down to single seconds. Pure: no n8n, no HTTP; the caller passes `fetch`.
+ *
+ * Used by Record → Search and meant for the trigger ("every record created since the last
+ * poll"): `for await (const record of recordsInRange(fetch, { from, to, cap })) …`.
+ *
+ * - Times are wall-clock seconds (see helpers/dates.ts); bounds are inclusive.
+ * - The halves share their middle second: the API may read a bound as :00 or :59, and a
+ *   record seen twice is dropped by its `wolkvox_id` (records without one pass as they come).
+ * - Records come out as soon as an answer brings them, oldest range first; only a Set of ids
+ *   and the ranges still to ask are held.
+ */
+
+/** What one API call over [from, to] answered. */
+export interface RangeAnswer<T> {
+	/** The records of the answer, as the API sent them. */
+	records: T[];
+	/** A count of matching records the API gave besides the records, if any. */
+	reportedTotal?: number;
+}
+
+/** One API call: the records created within [from, to], at most `limit` of them. */
+export type FetchRange<T> = (from: number, to: number, limit: number) => Promise<RangeAnswer<T>>;
+
+export interface RangeSearch {
+	/** First second of the range (wall-clock seconds, inclusive). */
+	from: number;
+	/** Last second of the range (inclusive). */
+	to: number;
+	/** The most records one answer of the CRM holds; an answer this full may have been cut. */
+	cap: number;
+	/** Stop after this many distinct records; undefined = all of them. */
+	limit?: number;
+}
+
+/** More records share one second than one answer holds: that second cannot be split further. */
+export class RangeTooDenseError extends Error {
+	constructor(
+		/** The second (wall-clock seconds). */
+		readonly second: number,
+		/** How many records the answer for that second held (at least the cap). */
+		readonly count: number,
+		readonly cap: number,
+	) {
+		super(`At least ${count} records share one second, more than one answer holds (${cap})`);
+		this.name = 'RangeTooDenseError';
+	}
+}
+
+/** The record's id, or undefined when it has none. */
+function idOf(record: unknown): string | undefined {
+	const id = record !== null && typeof record === 'object' ? (record as { wolkvox_id?: unknown }).wolkvox_id : undefined;
+	return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/**
+ * Yields every record of the range once (and at most `limit` of them). Throws
+ * RangeTooDenseError when one second holds an answer's worth of records, and whatever
+ * `fetch` throws.
+ */
+export async function* recordsInRange<T>(fetch: FetchRange<T>, search: RangeSearch): AsyncGenerator<T> {
+	const cap = Math.max(1, Math.floor(search.cap));
+	const wanted = search.limit === undefined ? Infinity : Math.max(0, Math.floor(search.limit));
+	// Asking for no more than is wanted lets a small limit finish in one call.
+	const askFor = Math.min(cap, wanted);
+	const seen = new Set<string>();
+	let given = 0;
+	if (given >= wanted || search.to < search.from) return;
+
+	// Ranges still to ask, the oldest on top.
+	const pending: Array<[number, number]> = [[search.from, search.to]];
+	while (pending.length > 0) {
+		const [from, to] = pending.pop()!;
+		// A single second cannot be split: ask for all one answer can hold.
+		const limit = from === to ? cap : askFor;
+		const answer = await fetch(from, to, limit);
+		for (const record of answer.records) {
+			const id = idOf(record);
+			if (id !== undefined) {
+				if (seen.has(id)) continue;
+				seen.add(id);
+			}
+			yield record;
+			if (++given >= wanted) return;
+		}
+
+		const count = answer.records.length;
+		const saysMore = answer.reportedTotal !== undefined && answer.reportedTotal > count;
+		if (count < limit && !(saysMore && from < to)) continue;
+		if (from === to) throw new RangeTooDenseError(from, count, cap);
+		if (to - from === 1) {
+			pending.push([to, to], [from, from]);
+		} else {
+			const middle = Math.floor((from + to) / 2);
+			pending.push([middle, to], [from, middle]);
+		}
+	}
+}
