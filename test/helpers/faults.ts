@@ -131,23 +131,34 @@ export function healAfter(
 
 /**
  * Loses the answer of chosen delete requests after the sandbox applied them (its own
- * `afterCommit` fault, switched on for exactly those requests): the first request sent once
- * exactly `n` distinct ids had been asked for, for each `n` of `afterIdsAsked`. With 100 ids per
- * request, `[200, 500]` loses the first answer of the 3rd and the 6th batch, whatever the node
- * sends in between. Needs one request at a time (Concurrent Requests 1, the default): the choice
- * is made when a request arrives, and the sandbox draws the fault once its body is read. Callers
- * check the log's `fault` fields, so a sandbox that stopped calling `log.push` fails the test.
+ * `afterCommit` fault, switched on for exactly those requests): for each of `ids`, the first
+ * request that carries it. The choice is made the moment the sandbox
+ * notes the request's ids, which it does after reading the body and before drawing the fault;
+ * that needs one request at a time (Concurrent Requests 1, the default). Callers check the log's
+ * `fault` fields, so a sandbox that changes this order fails their test instead of passing it.
  */
-export function loseAnswersAfter(sandbox: Sandbox, afterIdsAsked: number[], kind: FaultKind = 'reset'): void {
-	const pending = new Set(afterIdsAsked);
+export function loseFirstAnswerWith(sandbox: Sandbox, ids: string[], kind: FaultKind = 'reset'): void {
+	const pending = new Set(ids);
+	const decide = (asked: string[] | null) => {
+		const hit = (asked ?? []).filter((id) => pending.has(id));
+		hit.forEach((id) => pending.delete(id));
+		const lose = hit.length > 0;
+		sandbox.configure({ faults: lose ? { rate: 1, kinds: [kind], seed: 1, afterCommit: true } : null });
+	};
 	const log = sandbox.log as LogEntry[];
 	const push = log.push.bind(log);
 	log.push = (...entries: LogEntry[]) => {
 		for (const entry of entries) {
 			if (!entry.path.endsWith(DELETE_SUFFIX)) continue;
-			const asked = new Set(deleteLog(sandbox).flatMap((earlier) => earlier.ids ?? [])).size;
-			const lose = pending.delete(asked);
-			sandbox.configure({ faults: lose ? { rate: 1, kinds: [kind], seed: 1, afterCommit: true } : null });
+			let asked = entry.ids;
+			Object.defineProperty(entry, 'ids', {
+				enumerable: true,
+				get: () => asked,
+				set: (value: string[] | null) => {
+					asked = value;
+					decide(value);
+				},
+			});
 		}
 		return push(...entries);
 	};
