@@ -233,3 +233,26 @@ describe('lost answers: 1,000 items, 100 per request, the answers of the batches
 		expect(await measure('partial + 404 names none', 'partial', false)).toBe(10 + 2 + 1);
 	}, 60_000);
 });
+
+describe('a lost answer for a batch holding an id the CRM never had, on a partial-delete server', () => {
+	test('the resend finds every id gone, so the unknown one is reported already gone as well: the answers cannot tell it apart', async () => {
+		const { sandbox, ids, bystanders } = await start(3);
+		const sent = [ids[0], UNKNOWN, ids[1], ids[2]];
+		loseFirstAnswerWith(sandbox, [UNKNOWN]);
+		const result = await runDeletes(sandbox, sent, { batchAcrossItems: true, maxRetryWait: 0 }, 'continueRegularOutput', false);
+
+		// The lost attempt deleted the three known records; the resend got "not found" naming all four.
+		expect(deleteRequests(sandbox).map((entry) => [entry.fault, entry.status, entry.deleted])).toStrictEqual([
+			['reset', null, [ids[0], ids[1], ids[2]]],
+			[null, 404, []],
+		]);
+		// Not confirmed by any answer, and said so: "already gone", never the API's "removed".
+		expect(result.outputOf(NODE_NAME)).toStrictEqual(
+			sent.map((id, index) => ({
+				json: { code: 200, error: 'null', msg: ALREADY_GONE, data: { wolkvox_id: [id] }, alreadyGoneIds: [id] },
+				pairedItem: { item: index },
+			})),
+		);
+		expect(remainingIds(sandbox)).toStrictEqual(bystanders);
+	});
+});

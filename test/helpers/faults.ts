@@ -203,8 +203,16 @@ export interface Ledger {
 	lost: string[];
 	/** Ids gone from the sandbox that no item reports deleted (asked for or not). */
 	extra: string[];
-	/** Ids reported deleted that the sandbox did not delete (still there, or never existed). */
+	/**
+	 * Ids reported deleted that the sandbox did not delete: confirmed by an answer but still there
+	 * or never there, or reported already gone (`alreadyGoneIds`) but still there.
+	 */
 	phantom: string[];
+	/**
+	 * Ids reported already gone ("not found" when sent again after a lost answer) that were never
+	 * in the sandbox: true that they are not in the CRM, but nothing deleted them.
+	 */
+	goneNeverThere: string[];
 	/** Seed ids gone from the sandbox. */
 	removed: Set<string>;
 	/** Delete requests the sandbox saw, and how many of them it faulted. */
@@ -259,6 +267,7 @@ export function ledger(
 	idsPerItem: Array<string | string[]>,
 ): Ledger {
 	const removed = removedFrom(sandbox, seedIds);
+	const seed = new Set(seedIds);
 	const log = deleteLog(sandbox);
 	const problems: string[] = [];
 	// The log tells the same story as the records: each removed id deleted by exactly one request.
@@ -279,6 +288,7 @@ export function ledger(
 		else byItem.set(index, output);
 	}
 
+	const alreadyGone = new Set<string>();
 	const items: ItemOutcome[] = idsPerItem.map((ids, itemIndex) => {
 		const unique = [...new Set(asList(ids))];
 		const output = byItem.get(itemIndex);
@@ -303,6 +313,8 @@ export function ledger(
 		if (JSON.stringify(deleted) !== JSON.stringify(unique)) {
 			problems.push(`item ${itemIndex}: reports ${JSON.stringify(deleted).slice(0, 80)} deleted, asked ${JSON.stringify(ids).slice(0, 80)}`);
 		}
+		const gone = Array.isArray(json.alreadyGoneIds) ? (json.alreadyGoneIds as string[]) : [];
+		gone.forEach((id) => alreadyGone.add(id));
 		return { itemIndex, ok: true, deleted, notDeleted: [] };
 	});
 
@@ -325,7 +337,8 @@ export function ledger(
 		problems,
 		lost: [...new Set(lost)],
 		extra: [...removed].filter((id) => !deletedIds.has(id)),
-		phantom: [...deletedIds].filter((id) => !removed.has(id)),
+		phantom: [...deletedIds].filter((id) => !removed.has(id) && (!alreadyGone.has(id) || seed.has(id))),
+		goneNeverThere: [...alreadyGone].filter((id) => !seed.has(id)),
 		removed,
 		requests: log.length,
 		faulted: log.filter((entry) => entry.fault !== null).length,
@@ -377,6 +390,7 @@ export function settle(
 	// The sandbox holds the seed minus exactly the ids reported deleted.
 	expect(book.extra.slice(0, 10)).toStrictEqual([]);
 	expect(book.phantom.slice(0, 10)).toStrictEqual([]);
+	expect(book.goneNeverThere.slice(0, 10)).toStrictEqual([]);
 	return { kind: 'outputs', ...book };
 }
 
