@@ -26,6 +26,8 @@ import { runWorkflow } from '../engine';
 import { NODE_NAME, NODE_TYPE, deleteWorkflow } from './node';
 import { MODULE, OPERATION, remainingIds, type Sandbox } from './sandbox';
 
+type FaultKind = import('../../sandbox/config').FaultKind;
+
 export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 export type RunResult = Awaited<ReturnType<typeof runWorkflow>>;
 
@@ -128,6 +130,41 @@ export function healAfter(
 }
 
 /**
+ * Loses the answer of chosen delete requests after the sandbox applied them (its own
+ * `afterCommit` fault, switched on for exactly those requests): for each of `ids`, the first
+ * request that carries it. The choice is made the moment the sandbox
+ * notes the request's ids, which it does after reading the body and before drawing the fault;
+ * that needs one request at a time (Concurrent Requests 1, the default). Callers check the log's
+ * `fault` fields, so a sandbox that changes this order fails their test instead of passing it.
+ */
+export function loseFirstAnswerWith(sandbox: Sandbox, ids: string[], kind: FaultKind = 'reset'): void {
+	const pending = new Set(ids);
+	const decide = (asked: string[] | null) => {
+		const hit = (asked ?? []).filter((id) => pending.has(id));
+		hit.forEach((id) => pending.delete(id));
+		const lose = hit.length > 0;
+		sandbox.configure({ faults: lose ? { rate: 1, kinds: [kind], seed: 1, afterCommit: true } : null });
+	};
+	const log = sandbox.log as LogEntry[];
+	const push = log.push.bind(log);
+	log.push = (...entries: LogEntry[]) => {
+		for (const entry of entries) {
+			if (!entry.path.endsWith(DELETE_SUFFIX)) continue;
+			let asked = entry.ids;
+			Object.defineProperty(entry, 'ids', {
+				enumerable: true,
+				get: () => asked,
+				set: (value: string[] | null) => {
+					asked = value;
+					decide(value);
+				},
+			});
+		}
+		return push(...entries);
+	};
+}
+
+/**
  * Fills the sandbox's per-IP rate window with `count` API requests that are not deletes (they
  * are refused for want of a token, but counted), so the node's first delete is rate limited.
  */
@@ -166,8 +203,16 @@ export interface Ledger {
 	lost: string[];
 	/** Ids gone from the sandbox that no item reports deleted (asked for or not). */
 	extra: string[];
-	/** Ids reported deleted that the sandbox did not delete (still there, or never existed). */
+	/**
+	 * Ids reported deleted that the sandbox did not delete: confirmed by an answer but still there
+	 * or never there, or reported already gone (`alreadyGoneIds`) but still there.
+	 */
 	phantom: string[];
+	/**
+	 * Ids reported already gone ("not found" when sent again after a lost answer) that were never
+	 * in the sandbox: true that they are not in the CRM, but nothing deleted them.
+	 */
+	goneNeverThere: string[];
 	/** Seed ids gone from the sandbox. */
 	removed: Set<string>;
 	/** Delete requests the sandbox saw, and how many of them it faulted. */
@@ -222,6 +267,7 @@ export function ledger(
 	idsPerItem: Array<string | string[]>,
 ): Ledger {
 	const removed = removedFrom(sandbox, seedIds);
+	const seed = new Set(seedIds);
 	const log = deleteLog(sandbox);
 	const problems: string[] = [];
 	// The log tells the same story as the records: each removed id deleted by exactly one request.
@@ -242,6 +288,7 @@ export function ledger(
 		else byItem.set(index, output);
 	}
 
+	const alreadyGone = new Set<string>();
 	const items: ItemOutcome[] = idsPerItem.map((ids, itemIndex) => {
 		const unique = [...new Set(asList(ids))];
 		const output = byItem.get(itemIndex);
@@ -266,6 +313,8 @@ export function ledger(
 		if (JSON.stringify(deleted) !== JSON.stringify(unique)) {
 			problems.push(`item ${itemIndex}: reports ${JSON.stringify(deleted).slice(0, 80)} deleted, asked ${JSON.stringify(ids).slice(0, 80)}`);
 		}
+		const gone = Array.isArray(json.alreadyGoneIds) ? (json.alreadyGoneIds as string[]) : [];
+		gone.forEach((id) => alreadyGone.add(id));
 		return { itemIndex, ok: true, deleted, notDeleted: [] };
 	});
 
@@ -288,7 +337,8 @@ export function ledger(
 		problems,
 		lost: [...new Set(lost)],
 		extra: [...removed].filter((id) => !deletedIds.has(id)),
-		phantom: [...deletedIds].filter((id) => !removed.has(id)),
+		phantom: [...deletedIds].filter((id) => !removed.has(id) && (!alreadyGone.has(id) || seed.has(id))),
+		goneNeverThere: [...alreadyGone].filter((id) => !seed.has(id)),
 		removed,
 		requests: log.length,
 		faulted: log.filter((entry) => entry.fault !== null).length,
@@ -340,6 +390,7 @@ export function settle(
 	// The sandbox holds the seed minus exactly the ids reported deleted.
 	expect(book.extra.slice(0, 10)).toStrictEqual([]);
 	expect(book.phantom.slice(0, 10)).toStrictEqual([]);
+	expect(book.goneNeverThere.slice(0, 10)).toStrictEqual([]);
 	return { kind: 'outputs', ...book };
 }
 
