@@ -1,7 +1,7 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { crmOperationField, moduleField, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
+import { MAIN_CONNECTION } from '../WolkvoxCrm/compat';
 import { DEFAULT_MAX_RECORDS_PER_ANSWER, pollNewRecords } from './poll';
 
 export class WolkvoxCrmTrigger implements INodeType {
@@ -16,7 +16,7 @@ export class WolkvoxCrmTrigger implements INodeType {
 		defaults: { name: 'Wolkvox CRM Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'wolkvoxCrmApi', required: true }],
 		properties: [
 			{
