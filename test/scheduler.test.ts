@@ -48,4 +48,30 @@ describe('RequestScheduler', () => {
 		const [first, second] = [...spans].sort((a, b) => a.start - b.start);
 		expect(second.start - first.end).toBeGreaterThanOrEqual(1999);
 	});
+
+	test('a rate limit after answers were accepted sets the pace to what the server accepted in the last second', () => {
+		const scheduler = new RequestScheduler(1, 0);
+		for (let index = 0; index < 7; index++) scheduler.noteAccepted();
+		scheduler.noteRateLimited(undefined);
+		expect(scheduler.pace).toBe(7);
+		expect(scheduler.stats).toMatchObject({ rateLimitedAnswers: 1, learnedPace: 7 });
+		// A second limit lowers it by at least one.
+		scheduler.noteRateLimited(undefined);
+		expect(scheduler.pace).toBe(6);
+	});
+
+	test('a rate limit before anything was accepted (the limit used up before the run) sets no pace, only a wait', () => {
+		const scheduler = new RequestScheduler(1, 0);
+		scheduler.noteRateLimited(50);
+		expect(scheduler.pace).toBe(0);
+		expect(scheduler.stats.rateLimitedAnswers).toBe(1);
+	});
+
+	test('after 100 accepted answers at a learned pace, the pace goes up by one to find the real limit', () => {
+		const scheduler = new RequestScheduler(1, 0);
+		for (let index = 0; index < 3; index++) scheduler.noteAccepted();
+		scheduler.noteRateLimited(undefined);
+		for (let index = 0; index < 100; index++) scheduler.noteAccepted();
+		expect(scheduler.pace).toBe(4);
+	});
 });

@@ -290,7 +290,11 @@ export async function apiRequest(
 		}
 
 		const { failure } = result;
-		if (failure.rateLimited) connection.scheduler.noteRateLimited(failure.retryAfterMs);
+		if (failure.rateLimited) {
+			// The whole run waits out Retry-After, but never longer than the user allows between retries.
+			const pause = failure.retryAfterMs === undefined ? undefined : Math.min(failure.retryAfterMs, connection.retry.maxWaitMs);
+			connection.scheduler.noteRateLimited(pause);
+		}
 		else if (failure.kind === 'apiError') connection.scheduler.noteAccepted();
 		uncertain ||= failure.mayHaveTakenEffect;
 		// A poll has no cancel signal: it ends with its run.

@@ -77,17 +77,20 @@ export class RequestScheduler {
 
 	/**
 	 * A rate-limit answer: from now on the whole run keeps to the pace the server accepted in
-	 * the last second (at least one per second), and waits out its Retry-After, instead of
+	 * the last second, and waits out its Retry-After (as capped by the caller), instead of
 	 * every request finding the limit by itself.
 	 */
 	noteRateLimited(retryAfterMs: number | undefined): void {
 		this.stats.rateLimitedAnswers++;
 		const now = Date.now();
 		const acceptedLastSecond = this.acceptedAt.filter((at) => at >= now - 1000).length;
-		const pace = Math.max(1, acceptedLastSecond);
-		this.learnedPace = this.learnedPace === undefined ? pace : Math.max(1, Math.min(this.learnedPace - 1, pace));
-		this.acceptedSinceLearning = 0;
-		this.stats.learnedPace = this.learnedPace;
+		// Nothing accepted in the last second (e.g. the limit was used up before the run): no pace to learn, only a wait.
+		if (acceptedLastSecond > 0) {
+			this.learnedPace =
+				this.learnedPace === undefined ? acceptedLastSecond : Math.max(1, Math.min(this.learnedPace - 1, acceptedLastSecond));
+			this.acceptedSinceLearning = 0;
+			this.stats.learnedPace = this.learnedPace;
+		}
 		if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
 	}
 
