@@ -118,15 +118,27 @@ describe('Record → Delete: hints under the output', () => {
 		]);
 	});
 
-	test('a run that met rate limits says how many, and suggests Max Requests per Second', async () => {
+	test('a run that met rate limits says how many, the pace the server accepted, and suggests Max Requests per Second', async () => {
+		nock(ORIGIN).post(DELETE_PATH).reply(200, deletedAnswer([ids[0]]));
+		nock(ORIGIN).post(DELETE_PATH).reply(429, { code: 429, error: 'TOO MANY REQUESTS' }, { 'Retry-After': '0' });
+		nock(ORIGIN).post(DELETE_PATH).reply(200, deletedAnswer([ids[1]]));
+		const result = await run(deleteWorkflow({ recordIds: '={{ $json.id }}', options: { maxRetryWait: 0.01 } }, [{ id: ids[0] }, { id: ids[1] }]));
+
+		expect(result.status).toBe('success');
+		expect(result.hintsOf(NODE_NAME)).toStrictEqual([
+			'The server answered 1 request(s) with a rate limit (it accepted about 1 per second); the node slowed down and retried them. Set Max Requests per Second in the node options to stay under the limit from the start.',
+			"This run made 3 API call(s), retries included; each counts against the token's daily quota (4,800 a day by default, see Token → Get Usage).",
+		]);
+	});
+
+	test('a rate limit met before anything was accepted is waited out and reported, with no pace to name', async () => {
 		nock(ORIGIN).post(DELETE_PATH).reply(429, { code: 429, error: 'TOO MANY REQUESTS' }, { 'Retry-After': '0' });
 		nock(ORIGIN).post(DELETE_PATH).reply(200, deletedAnswer([ids[0]]));
 		const result = await run(deleteWorkflow({ recordIds: ids[0], options: { maxRetryWait: 0.01 } }));
 
 		expect(result.status).toBe('success');
-		expect(result.hintsOf(NODE_NAME)).toStrictEqual([
-			'The server answered 1 request(s) with a rate limit (it accepted about 1 per second); the node slowed down and retried them. Set Max Requests per Second in the node options to stay under the limit from the start.',
-			"This run made 2 API call(s), retries included; each counts against the token's daily quota (4,800 a day by default, see Token → Get Usage).",
-		]);
+		expect(result.hintsOf(NODE_NAME)[0]).toBe(
+			'The server answered 1 request(s) with a rate limit; the node slowed down and retried them. Set Max Requests per Second in the node options to stay under the limit from the start.',
+		);
 	});
 });

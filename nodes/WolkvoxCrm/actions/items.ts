@@ -19,3 +19,12 @@ export function errorItem(error: NodeError, itemIndex: number): INodeExecutionDa
 	if (error.description) json.details = error.description;
 	return { json, pairedItem: { item: itemIndex } };
 }
+
+/** The error that stops a run, with what the run had already changed added to its advice. */
+export function withAlreadyDone<E>(error: E, alreadyDone: string | undefined): E {
+	if (alreadyDone && error instanceof Error && 'description' in error) {
+		const described = error as Error & { description?: string | null };
+		described.description = `${described.description ?? ''} Before the node stopped, ${alreadyDone}.`.trim();
+	}
+	return error;
+}

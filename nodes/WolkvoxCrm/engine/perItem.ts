@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { errorItem, toNodeError } from '../actions/items';
+import { errorItem, toNodeError, withAlreadyDone } from '../actions/items';
 
 export interface PerItemRun {
 	/** Items processed at once (the run's Concurrent Requests). */
@@ -55,10 +55,7 @@ export async function runPerItem(
 	if (stop.error) {
 		// Without Continue On Fail every result so far is a success.
 		const doneItems = results.filter(Boolean).length;
-		if (doneItems > 0 && run.alreadyDone) {
-			stop.error.description = `${stop.error.description ?? ''} Before the node stopped, ${run.alreadyDone(doneItems)}.`.trim();
-		}
-		throw stop.error;
+		throw withAlreadyDone(stop.error, doneItems > 0 ? run.alreadyDone?.(doneItems) : undefined);
 	}
 	return results.flatMap((outputs) => outputs ?? []);
 }

@@ -7,7 +7,7 @@ import { checkQuotaIfAsked, quotaGuardOption } from '../../engine/quota';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
 import { apiRequest, type Connection } from '../../transport';
 import { suggestBatching } from '../hints';
-import { errorItem, toNodeError } from '../items';
+import { errorItem, toNodeError, withAlreadyDone } from '../items';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 import {
@@ -232,15 +232,6 @@ async function deleteInBatches(
 		throw withAlreadyDone(stop.error, run.doneCount > 0 ? alreadyDone() : undefined);
 	}
 	return results;
-}
-
-/** The stopping error, with what the run had already changed added to its advice. */
-function withAlreadyDone(error: unknown, alreadyDone: string | undefined): unknown {
-	if (alreadyDone && error instanceof Error && 'description' in error) {
-		const described = error as Error & { description?: string | null };
-		described.description = `${described.description ?? ''} Before the node stopped, ${alreadyDone}.`.trim();
-	}
-	return error;
 }
 
 export async function execute(

@@ -12,7 +12,7 @@ import { checkQuotaIfAsked } from '../../engine/quota';
 import type { FieldObject } from '../../helpers/fields';
 import { WolkvoxApiError, type Connection } from '../../transport';
 import { idsNamedIn, type WolkvoxEnvelope } from '../../transport/envelope';
-import { errorItem, toNodeError } from '../items';
+import { errorItem, toNodeError, withAlreadyDone } from '../items';
 import { createAdvice, HOW_TO_CHECK_A_CREATE, mayHaveBeenCreatedError, updateAdvice } from './writes';
 
 export const DEFAULT_MAX_RECORDS_PER_REQUEST = 100;
@@ -201,13 +201,4 @@ export async function runWriteBatches<Unit>(
 	const stop = failures.find((failure) => failure.sent) ?? failures[0];
 	if (!continueOnFail && stop) throw withAlreadyDone(stop.error, alreadyDone());
 	return results;
-}
-
-/** The stopping error, with what the run had already written added to its advice. */
-function withAlreadyDone<E extends Error>(error: E, alreadyDone: string | undefined): E {
-	if (alreadyDone && 'description' in error) {
-		const described = error as E & { description?: string | null };
-		described.description = `${described.description ?? ''} Before the node stopped, ${alreadyDone}.`.trim();
-	}
-	return error;
 }
