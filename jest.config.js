@@ -9,7 +9,9 @@ module.exports = {
 	// The engine harness and the sandbox are plain JavaScript; they load as they are.
 	moduleFileExtensions: ['ts', 'js', 'json'],
 	testTimeout: 30000,
-	// Every test file loads its own n8n-core, and in one process that adds up past the heap:
-	// a worker that holds more than this after a file is replaced by a fresh one.
-	workerIdleMemoryLimit: '2GB',
+	// Each test file gets a fresh worker process. Files share Node's core modules within a
+	// process, so every file's nock wraps `http` once more and every file's n8n-core stays in
+	// memory: late files (the soak) ran 10x slower and the heap ran out. A limit this low
+	// replaces the worker after every file (and makes jest use workers even on one CPU).
+	workerIdleMemoryLimit: '1MB',
 };
