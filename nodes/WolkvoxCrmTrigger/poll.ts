@@ -76,7 +76,7 @@ function readCap(options: IDataObject): number {
 function crowdedSecondError(this: IPollFunctions, crowded: CrowdedSecond, cap: number): NodeOperationError {
 	return new NodeOperationError(
 		this.getNode(),
-		`Not every record created at ${formatWallSeconds(crowded.second)} could be fetched: at least ${crowded.count} share that second`,
+		`Not every record created at ${formatWallSeconds(crowded.second, true)} could be fetched: at least ${crowded.count} share that second`,
 		{
 			itemIndex: 0,
 			description: `Item 0: one answer of the CRM holds at most ${cap} records (Max Records per Answer) and a date range cannot be split below one second. The trigger emitted the ${crowded.count} records it got of that second and went on with the later ones. Find the others with Record → Search (Search By: Field Value), or raise Max Records per Answer if your CRM sends more records per answer. The next poll goes on as usual.`,
