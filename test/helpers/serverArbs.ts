@@ -27,21 +27,19 @@ const labelArb = fc.oneof(
 	{ weight: 1, arbitrary: fc.stringMatching(/^0x[0-9a-f]{1,3}$/) },
 	{ weight: 1, arbitrary: fc.constantFrom('-a', 'a-', 'a_b', '') },
 );
+/** Dotted IPv4 addresses in canonical form, loopback ones (127.x.y.z), and legacy sv0000.crmvox.com hosts. */
+const ipv4Arb = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.'));
+const loopbackArb = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => `127.${p.join('.')}`);
+const legacyHostArb = fc.stringMatching(/^(sv|SV)[0-9]{4}\.crmvox\.com$/);
 /** A hostname as a user may type it: valid or not, numeric, hex, loopback, legacy. */
 export const typedHostArb: fc.Arbitrary<string> = fc.oneof(
 	{
 		weight: 6,
 		arbitrary: fc.array(labelArb, { minLength: 1, maxLength: 4 }).map((l) => l.join('.')),
 	},
-	{
-		weight: 2,
-		arbitrary: fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.')),
-	},
-	{
-		weight: 1,
-		arbitrary: fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => `127.${p.join('.')}`),
-	},
-	{ weight: 1, arbitrary: fc.stringMatching(/^(sv|SV)[0-9]{4}\.crmvox\.com$/) },
+	{ weight: 2, arbitrary: ipv4Arb },
+	{ weight: 1, arbitrary: loopbackArb },
+	{ weight: 1, arbitrary: legacyHostArb },
 	{
 		weight: 1,
 		arbitrary: fc.constantFrom(
@@ -168,17 +166,9 @@ const validHostArb: fc.Arbitrary<string> = fc
 				)
 				.map(([labels, tld]) => [...labels, tld].join('.')),
 		},
-		{
-			weight: 2,
-			arbitrary: fc
-				.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255))
-				.map((p) => p.join('.')),
-		},
-		{
-			weight: 1,
-			arbitrary: fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => `127.${p.join('.')}`),
-		},
-		{ weight: 1, arbitrary: fc.stringMatching(/^(sv|SV)[0-9]{4}\.crmvox\.com$/) },
+		{ weight: 2, arbitrary: ipv4Arb },
+		{ weight: 1, arbitrary: loopbackArb },
+		{ weight: 1, arbitrary: legacyHostArb },
 		{
 			weight: 1,
 			arbitrary: fc.constantFrom(
