@@ -4,16 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { getConnection, type Connection } from '../transport';
 import { addRunHints } from './hints';
 import { errorItem, toNodeError } from './items';
+import type { OperationExecute } from './operation';
 import * as record from './record/Record.resource';
 import * as token from './token/Token.resource';
 
-type OperationModule = {
-	execute(
-		this: IExecuteFunctions,
-		connection: Connection,
-		items: INodeExecutionData[],
-	): Promise<INodeExecutionData[]>;
-};
+type OperationModule = { execute: OperationExecute };
 
 const resources: Record<string, Record<string, OperationModule>> = {
 	record: record.operations,

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { writeOutput } from '../../helpers/answers';
-import type { Connection } from '../../transport';
+import type { OperationExecute } from '../operation';
 import { batchOptions, CREATE_BATCH } from './writeBatches';
 import { executeWrite, writeOperationDescription } from './writeOperation';
 import { createRecord } from './writes';
@@ -9,11 +9,7 @@ import { createRecord } from './writes';
 export const description: INodeProperties[] = writeOperationDescription('create', { options: batchOptions });
 
 /** One custom/insert.php per item (an item whose answer was lost is not sent again), or insertMany.php batches. */
-export async function execute(
-	this: IExecuteFunctions,
-	connection: Connection,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (connection, items) {
 	return await executeWrite(this, connection, items, {
 		alreadyDone: (doneItems) => `the API had accepted the records of ${doneItems} other item(s)`,
 		requestsPerItem: 1,
@@ -23,4 +19,4 @@ export async function execute(
 		},
 		batch: { run: CREATE_BATCH, unitOf: ({ fields }) => ({ fields }) },
 	});
-}
+};

@@ -8,6 +8,7 @@ import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
 import { apiRequest, type Connection } from '../../transport';
 import { suggestBatching } from '../hints';
 import { errorItem, toNodeError, withAlreadyDone } from '../items';
+import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 import {
@@ -234,11 +235,7 @@ async function deleteInBatches(
 	return results;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	connection: Connection,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (connection, items) {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings = withOptions(connection, options);
 	if (options.batchAcrossItems === true) {
@@ -247,4 +244,4 @@ export async function execute(
 		return await deleteInBatches.call(this, settings, items.length, options, maxIdsPerRequest);
 	}
 	return await deletePerItem.call(this, settings, items.length, options);
-}
+};

@@ -8,6 +8,7 @@ import { readAnswer, type CrmRecord } from '../../helpers/records';
 import { simplifyRecord } from '../../helpers/simplify';
 import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
 import { addHint } from '../hints';
+import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, moduleField, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
 
@@ -194,11 +195,7 @@ function denseRangeError(this: IExecuteFunctions, error: RangeTooDenseError, ite
 	);
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	connection: Connection,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (connection, items) {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings = withOptions(connection, options);
 	const capOption = Math.floor(Number(options.maxRecordsPerAnswer));
@@ -256,4 +253,4 @@ export async function execute(
 		);
 	}
 	return output;
-}
+};

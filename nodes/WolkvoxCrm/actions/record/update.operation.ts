@@ -1,10 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { writeOutput } from '../../helpers/answers';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
-import type { Connection } from '../../transport';
 import { toNodeError } from '../items';
+import type { OperationExecute } from '../operation';
 import type { ParameterReader } from '../parameters';
 import { attachmentOptions, DEFAULT_MAX_ATTACHMENT_MB, readAttachments } from './attachments';
 import { UPDATE_BATCH, batchOptions, type UpdateUnit } from './writeBatches';
@@ -53,11 +53,7 @@ function readRecordId(this: IExecuteFunctions, reader: ParameterReader, itemInde
 }
 
 /** One custom/update.php per item (with its attachments when asked for), or updateMany.php batches. */
-export async function execute(
-	this: IExecuteFunctions,
-	connection: Connection,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (connection, items) {
 	return await executeWrite(this, connection, items, {
 		alreadyDone: (doneItems) => `the API had accepted the updates of ${doneItems} other item(s)`,
 		requestsPerItem: 1,
@@ -74,7 +70,7 @@ export async function execute(
 		},
 		batch: { run: UPDATE_BATCH, unitOf: (item) => batchedUpdate.call(this, item) },
 	});
-}
+};
 
 /** One record of an updateMany.php request: its id travels inside the element, as "wolkvox-id". */
 function batchedUpdate(this: IExecuteFunctions, { itemIndex, reader, fields, options }: WriteItem): UpdateUnit {

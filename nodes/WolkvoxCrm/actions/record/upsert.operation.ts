@@ -5,6 +5,7 @@ import { foundRecords, idOfRecord, recordsMatching, writeOutput } from '../../he
 import { searchValueOf, type FieldObject } from '../../helpers/fields';
 import type { Connection } from '../../transport';
 import { toNodeError } from '../items';
+import type { OperationExecute } from '../operation';
 import type { ParameterReader } from '../parameters';
 import { executeWrite, writeOperationDescription } from './writeOperation';
 import { createRecord, queryByField, updateRecord, type WriteTarget } from './writes';
@@ -123,11 +124,7 @@ async function upsertItem(
 }
 
 /** Per item: one search by the match field, then one update per match or one create (2 requests). */
-export async function execute(
-	this: IExecuteFunctions,
-	connection: Connection,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (connection, items) {
 	const queue = new SameValueQueue();
 	return await executeWrite(this, connection, items, {
 		alreadyDone: (doneItems) => `the API had accepted the writes of ${doneItems} other item(s)`,
@@ -139,4 +136,4 @@ export async function execute(
 			return await queue.run(key, async () => await upsertItem.call(this, settings, target, match, fields, updateAll, itemIndex));
 		},
 	});
-}
+};

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { fetchTokenUsage } from '../../engine/quota';
-import type { Connection } from '../../transport';
 import { errorItem, toNodeError } from '../items';
+import type { OperationExecute } from '../operation';
 import { crmOperationField, readCrmOperation } from '../record/common.fields';
 
 const showForGetUsage = { show: { resource: ['token'], operation: ['getUsage'] } };
@@ -23,10 +23,7 @@ export const description: INodeProperties[] = [
  * The usage belongs to the token, not to an item: one call for the run (CRM Operation read
  * from the first item), one output item paired to the first input item.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	connection: Connection,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (connection) {
 	const itemIndex = 0;
 	try {
 		const crmOperation = readCrmOperation.call(this, connection, itemIndex);
@@ -38,4 +35,4 @@ export async function execute(
 		if (!this.continueOnFail()) throw nodeError;
 		return [errorItem(nodeError, itemIndex)];
 	}
-}
+};
