@@ -21,7 +21,7 @@
 // `ctx` is { before (the sandbox records before the run), bound (placeholder -> value) }.
 // Exactly one execution per run must be recorded (per workflow and mode).
 
-const PACKAGE = 'n8n-nodes-wolkvox-crm';
+const { PACKAGE } = require('./verdicts');
 const UNKNOWN_ID = '000000000000000000000000';
 const DELETE = 'custom/delete.php';
 const QUERY = 'custom/query.php';
@@ -29,35 +29,10 @@ const QUERY_DATES = 'custom/queryDates.php';
 const INSERT = 'custom/insert.php';
 const UPDATE = 'custom/update.php';
 
-const sameIds = (a, b) => JSON.stringify([...(a || [])].map(String).sort()) === JSON.stringify([...(b || [])].map(String).sort());
-/** Output items of a node in an execution (first run, first output). */
-const itemsOf = (execution, nodeName) => {
-	const r = execution && execution.run.resultData.runData[nodeName];
-	return (r && r[0] && r[0].data && r[0].data.main[0]) || [];
-};
-const brief = (items) => JSON.stringify(items.map((it) => it.json)).slice(0, 400);
-const paired = (items) => items.every((it, i) => it.pairedItem && it.pairedItem.item === i);
-/** The node of a workflow that runs this operation. */
-const nodeFor = (ex, operation) => Object.values(ex.nodes).find((n) => n.type === `${PACKAGE}.wolkvoxCrm` && n.parameters.operation === operation);
-/** The id list of a delete answer (a string or a list). */
-const answeredIds = (json) => [].concat((json.data && json.data.wolkvox_id) || []);
+const { itemsOf, brief, paired, nodeFor, sameIds, deletedItems, failedWith, emitted } = require('./verdicts');
 
 /** A delete.php request the sandbox must see; `deleted`: the ids it removed. */
 const deleteRequest = (module, ids, { multiple = false, status = 200, deleted = ids } = {}) => ({ path: DELETE, status, module, multiple, ids, deleted });
-
-/** The node said, item by item, that it deleted these ids (and each output item is paired to its input). */
-const deletedItems = (execution, nodeName, perItemIds) => {
-	const items = itemsOf(execution, nodeName);
-	const ok = execution.status === 'success' && items.length === perItemIds.length && paired(items) && items.every((it, i) => it.json.code === 200 && sameIds(answeredIds(it.json), perItemIds[i]));
-	return [ok, `${items.length} output item(s): ${brief(items)}`];
-};
-
-/** The run failed with the node's error, and its text says all of `parts`. */
-const failedWith = (execution, parts) => {
-	const err = execution.run.resultData.error;
-	const text = err ? `${err.name}: ${err.message} | ${String(err.description)}` : 'no error';
-	return [execution.status === 'error' && Boolean(err) && parts.every((p) => text.includes(p)), `the run fails: ${text.slice(0, 400)}`];
-};
 
 /** The seeded records of a module that a Search by field value finds. */
 const found = (ex, before) => {
@@ -72,15 +47,62 @@ const freeIds = (records, node, taken, n) =>
 		.filter((id) => !taken.includes(id))
 		.slice(0, n);
 
-/** The trigger workflow's output: exactly one record, the placeholder's, passed on by the Set node. */
-const emitted = (ex, execution, id) => {
-	const items = itemsOf(execution, ex.trigger.name);
-	const next = Object.keys(execution.run.resultData.runData).find((name) => name !== ex.trigger.name);
-	const set = itemsOf(execution, next);
-	const ok = execution.status === 'success' && items.length === 1 && items[0].json.wolkvox_id === id && set.length === 1 && set[0].json.contactId === id;
-	return [ok, `${ex.trigger.name}: ${brief(items)}; ${next}: ${brief(set)}`];
-};
 const smokeContact = (name) => ({ namecontact: name, emailcontact: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com` });
+
+/** What the example's field mapping writes for a pinned contact (its node parameters say so). */
+const writtenContact = (pin, id) => ({
+	wolkvox_id: id,
+	namecontact: pin.namecontact,
+	idcontact: pin.idcontact,
+	emailcontact: pin.emailcontact,
+	telephonecontact: { value: pin.telephone, country: 'Colombia', code: '57' },
+	'Tipo de cliente': 'VIP',
+	Direccion: pin.address,
+	'Etapa del ciclo de vida ': 'Cliente',
+});
+
+/**
+ * The manual run of create-update-upsert-delete: every pinned contact created, updated, matched
+ * by e-mail and updated again, then deleted; with `kept` (the variant without the Delete node)
+ * the contacts stay and must hold every field written.
+ */
+const writesRun = (kept) => ({
+	how: 'manual',
+	requests: (ex) => {
+		const ids = ex.pinned.map((_, i) => `@contact${i}`);
+		const update = (id) => ({ path: UPDATE, status: 200, module: ex.module, ids: [id], updated: [id] });
+		return [
+			...ids.map((id) => ({ path: INSERT, status: 200, module: ex.module, inserted: id })),
+			...ids.map(update),
+			...ids.flatMap((id) => [{ path: QUERY, status: 200, module: ex.module, recordsReturned: 1 }, update(id)]),
+			...(kept ? [] : ids.map((id) => deleteRequest(ex.module, [id]))),
+		];
+	},
+	records: (ex) => (kept ? { [`${ex.operation}/${ex.module}`]: { created: ex.pinned.map((pin, i) => writtenContact(pin, `@contact${i}`)) } } : {}),
+	result: (ex, execution, { bound }) => {
+		const ids = ex.pinned.map((_, i) => bound[`@contact${i}`]);
+		const out = (op) => itemsOf(execution, nodeFor(ex, op).name);
+		const same = (op, extra = () => true) => out(op).length === ids.length && paired(out(op)) && out(op).every((it, i) => it.json.wolkvox_id === ids[i] && extra(it.json));
+		const deleted = kept || deletedItems(execution, nodeFor(ex, 'delete').name, ids.map((id) => [id]))[0];
+		const ok = execution.status === 'success' && same('create') && same('update') && same('upsert', (j) => j.action === 'updated') && deleted;
+		const ops = kept ? ['create', 'update', 'upsert'] : ['create', 'update', 'upsert', 'delete'];
+		return [ok, ops.map((op) => `${op}: ${brief(out(op)).slice(0, 160)}`).join(' | ')];
+	},
+});
+
+/**
+ * A variant of delete-many-leads whose Record IDs are `known` leads no other example deletes,
+ * then an unknown ID; one CLI run that must fail (`run`: its error, requests, records, result).
+ */
+const unknownIdVariant = ({ id, name, known, ...run }) => ({
+	from: 'delete-many-leads.workflow.json',
+	id,
+	name,
+	vary(wf, node, { records, taken }) {
+		node.parameters.recordIds = [...freeIds(records, node, taken, known), UNKNOWN_ID].join('\n');
+	},
+	runs: [{ how: 'cli', exit: 'nonzero', ...run }],
+});
 
 const EXAMPLES = [
 	{
@@ -140,33 +162,10 @@ const EXAMPLES = [
 		],
 	},
 	{
-		// Two pinned contacts: created, updated, matched by e-mail and updated again, deleted.
 		// The sandbox ends as it began; the log shows every step on the two new ids.
 		file: 'create-update-upsert-delete.workflow.json',
 		id: 'smokeWrites00001',
-		runs: [
-			{
-				how: 'manual',
-				requests: (ex) => {
-					const ids = ex.pinned.map((_, i) => `@contact${i}`);
-					const update = (id) => ({ path: UPDATE, status: 200, module: ex.module, ids: [id], updated: [id] });
-					return [
-						...ids.map((id) => ({ path: INSERT, status: 200, module: ex.module, inserted: id })),
-						...ids.map(update),
-						...ids.flatMap((id) => [{ path: QUERY, status: 200, module: ex.module, recordsReturned: 1 }, update(id)]),
-						...ids.map((id) => deleteRequest(ex.module, [id])),
-					];
-				},
-				records: () => ({}),
-				result: (ex, execution, { bound }) => {
-					const ids = ex.pinned.map((_, i) => bound[`@contact${i}`]);
-					const out = (op) => itemsOf(execution, nodeFor(ex, op).name);
-					const same = (op, extra = () => true) => out(op).length === ids.length && paired(out(op)) && out(op).every((it, i) => it.json.wolkvox_id === ids[i] && extra(it.json));
-					const ok = execution.status === 'success' && same('create') && same('update') && same('upsert', (j) => j.action === 'updated') && deletedItems(execution, nodeFor(ex, 'delete').name, ids.map((id) => [id]))[0];
-					return [ok, ['create', 'update', 'upsert', 'delete'].map((op) => `${op}: ${brief(out(op)).slice(0, 160)}`).join(' | ')];
-				},
-			},
-		],
+		runs: [writesRun(false)],
 	},
 	{
 		// Manual run: the newest records of the last days; the smoke creates one just before.
@@ -207,46 +206,40 @@ const EXAMPLES = [
 			},
 		],
 	},
-	{
-		// A refused delete: one existing lead that no other example deletes, plus an unknown ID.
-		// The whole request is refused (404 RECORD NOT FOUND), nothing is deleted, the run fails.
-		from: 'delete-many-leads.workflow.json',
+	// A refused delete: the whole request is refused (404 RECORD NOT FOUND), nothing is deleted.
+	unknownIdVariant({
 		id: 'smokeRefused0001',
 		name: 'smoke: refused delete (unknown ID)',
-		vary(wf, node, { records, taken }) {
-			node.parameters.recordIds = [...freeIds(records, node, taken, 1), UNKNOWN_ID].join('\n');
-		},
-		runs: [
-			{
-				how: 'cli',
-				exit: 'nonzero',
-				error: 'The wolkvox CRM API refused the request: RECORD NOT FOUND',
-				requests: (ex) => [deleteRequest(ex.module, ex.recordIds, { multiple: true, status: 404, deleted: [] })],
-				records: () => ({}),
-				result: (ex, execution) => failedWith(execution, ['RECORD NOT FOUND', UNKNOWN_ID]),
-			},
-		],
-	},
-	{
-		// Issue 8: a server that deletes the known ids and lists only those in its HTTP 200.
-		// The node must fail the item, naming the unknown id as not deleted and the others as deleted.
-		from: 'delete-many-leads.workflow.json',
+		known: 1,
+		error: 'The wolkvox CRM API refused the request: RECORD NOT FOUND',
+		requests: (ex) => [deleteRequest(ex.module, ex.recordIds, { multiple: true, status: 404, deleted: [] })],
+		records: () => ({}),
+		result: (ex, execution) => failedWith(execution, ['RECORD NOT FOUND', UNKNOWN_ID]),
+	}),
+	// Issue 8: a server that deletes the known ids and lists only those in its HTTP 200 (the
+	// sandbox's --partial-deletes). The node must name the unknown id as not deleted, the others as deleted.
+	unknownIdVariant({
 		id: 'smokePartial0001',
 		name: 'smoke: partial delete (sandbox --partial-deletes)',
-		vary(wf, node, { records, taken }) {
-			node.parameters.recordIds = [...freeIds(records, node, taken, 2), UNKNOWN_ID].join('\n');
+		known: 2,
+		sandbox: { deleteMode: 'partial' },
+		error: '1 of 3 record IDs were not deleted',
+		requests: (ex) => [deleteRequest(ex.module, ex.recordIds, { multiple: true, deleted: ex.recordIds.slice(0, 2) })],
+		records: (ex) => ({ [`${ex.operation}/${ex.module}`]: { removed: ex.recordIds.slice(0, 2) } }),
+		result: (ex, execution) => failedWith(execution, ['1 of 3 record IDs were not deleted', `not deleted: ${UNKNOWN_ID}`, `deleted: ${ex.recordIds.slice(0, 2).join(', ')}`]),
+	}),
+	{
+		// Without its Delete node: the two contacts stay, and must hold what the workflow wrote
+		// (item-linked expressions such as $('Contacts to write').item resolved by this n8n).
+		from: 'create-update-upsert-delete.workflow.json',
+		id: 'smokeWritesKept1',
+		name: 'smoke: create, update, create or update (kept: no Delete node)',
+		vary(wf) {
+			const last = wf.nodes.find((n) => n.parameters.operation === 'delete');
+			wf.nodes = wf.nodes.filter((n) => n !== last);
+			for (const [from, c] of Object.entries(wf.connections)) if (c.main[0].some((to) => to.node === last.name)) delete wf.connections[from];
 		},
-		runs: [
-			{
-				how: 'cli',
-				exit: 'nonzero',
-				sandbox: { deleteMode: 'partial' },
-				error: '1 of 3 record IDs were not deleted',
-				requests: (ex) => [deleteRequest(ex.module, ex.recordIds, { multiple: true, deleted: ex.recordIds.slice(0, 2) })],
-				records: (ex) => ({ [`${ex.operation}/${ex.module}`]: { removed: ex.recordIds.slice(0, 2) } }),
-				result: (ex, execution) => failedWith(execution, ['1 of 3 record IDs were not deleted', `not deleted: ${UNKNOWN_ID}`, `deleted: ${ex.recordIds.slice(0, 2).join(', ')}`]),
-			},
-		],
+		runs: [writesRun(true)],
 	},
 ];
 
@@ -298,4 +291,4 @@ function prepareExamples({ files, load, credential, records }) {
 	}
 }
 
-module.exports = { EXAMPLES, prepareExamples, sameIds, PACKAGE };
+module.exports = { EXAMPLES, prepareExamples, PACKAGE };

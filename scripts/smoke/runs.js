@@ -25,6 +25,7 @@ const listRuns = (prepared) =>
 	prepared.flatMap(({ entry, ex }) => entry.runs.map((run) => ({ run, ex, label: `${run.how} ${ex.id}`, ctx: { before: undefined, bound: {} } })));
 
 function createRunner({ host, sandbox, r, major }) {
+	let ran = 0;
 	/** The sandbox options of a run for its duration; the action; then its requests and records checked. */
 	async function observe(item, act) {
 		const { run, ex, ctx } = item;
@@ -35,6 +36,7 @@ function createRunner({ host, sandbox, r, major }) {
 			await sandbox.configure(run.sandbox);
 			r.say(`${item.label}: sandbox options ${JSON.stringify(run.sandbox)} for this run`);
 		}
+		item.order = ++ran;
 		const mark = (await sandbox.log()).length;
 		ctx.before = await sandbox.records();
 		try {
@@ -157,7 +159,13 @@ function createRunner({ host, sandbox, r, major }) {
 	return { cli, manual, activated, results };
 }
 
-/** The records all runs together must have left changed (each run's expectation, with its ids). */
-const wholeRun = (items) => mergeRecords(items.map((item) => ({ want: item.want || {}, bound: item.ctx.bound })));
+/** The records all runs together must have left changed: each run's expectation with its ids, in the order they ran. */
+const wholeRun = (items) =>
+	mergeRecords(
+		[...items]
+			.filter((item) => item.order)
+			.sort((a, b) => a.order - b.order)
+			.map((item) => ({ want: item.want || {}, bound: item.ctx.bound })),
+	);
 
 module.exports = { listRuns, createRunner, wholeRun };
