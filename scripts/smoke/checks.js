@@ -110,7 +110,8 @@ function logChecks({ logs, r, failingRuns, expected }) {
 	const start = path.join(logs, 'n8n-start.log');
 	const errors = logLines(start).filter((l) => /^error /.test(l));
 	const kinds = [
-		['from the wrong-token credential test', (l) => /Forbidden - perhaps check your credentials/.test(l)],
+		// n8n logs that refusal (the sandbox's only 403) as its own message or as the HTTP error.
+		['from the wrong-token credential test', (l) => /Forbidden - perhaps check your credentials|Request failed with status code 403/.test(l)],
 		["from n8n's own lookups of its servers (no internet here)", (l) => /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(l)],
 	];
 	const rest = errors.filter((l) => !kinds.some(([, match]) => match(l)));
