@@ -3,7 +3,7 @@
 // the credential test, and n8n's own logs. (A run's requests and records: expect.js.)
 const fs = require('node:fs');
 const path = require('node:path');
-const { PACKAGE } = require('./examples');
+const { PACKAGE } = require('./verdicts');
 
 /** What the running n8n serves about the package, and the credential test (the editor's Test button). False: no login. */
 /** The node's icon (light, if themed) is a packaged SVG that n8n serves. */

@@ -229,6 +229,32 @@ const EXAMPLES = [
 		result: (ex, execution) => failedWith(execution, ['1 of 3 record IDs were not deleted', `not deleted: ${UNKNOWN_ID}`, `deleted: ${ex.recordIds.slice(0, 2).join(', ')}`]),
 	}),
 	{
+		// Token → Get Usage (no example of its own): one tokenInformation.php call, one item.
+		from: 'delete-many-leads.workflow.json',
+		id: 'smokeTokenUsage1',
+		name: 'smoke: Token → Get Usage',
+		vary(wf, node) {
+			node.name = 'Get token usage';
+			node.parameters = { resource: 'token', operation: 'getUsage', crmOperation: node.parameters.crmOperation };
+			for (const c of Object.values(wf.connections)) for (const to of c.main[0]) to.node = node.name;
+		},
+		runs: [
+			{
+				how: 'cli',
+				exit: 0,
+				requests: () => [{ path: 'token/tokenInformation.php', status: 200 }],
+				records: () => ({}),
+				result: (ex, execution) => {
+					const items = itemsOf(execution, ex.node.name);
+					const u = (items[0] || {}).json || {};
+					// The sandbox's default quota; the calls used so far depend on the runs before.
+					const ok = execution.status === 'success' && items.length === 1 && paired(items) && u.limit === 4800 && u.usedToday >= 1 && u.remaining === u.limit - u.usedToday && u.hoursUntilReset >= 1;
+					return [ok, `1 item expected: ${brief(items)}`];
+				},
+			},
+		],
+	},
+	{
 		// Without its Delete node: the two contacts stay, and must hold what the workflow wrote
 		// (item-linked expressions such as $('Contacts to write').item resolved by this n8n).
 		from: 'create-update-upsert-delete.workflow.json',
@@ -243,52 +269,4 @@ const EXAMPLES = [
 	},
 ];
 
-/** What the smoke needs to know of a workflow: its nodes, target, Record IDs field (if not an expression) and pinned items. */
-function describe(wf) {
-	const node = wf.nodes.find((n) => n.type.startsWith(`${PACKAGE}.`));
-	const trigger = wf.nodes.find((n) => /trigger/i.test(n.type));
-	const field = String(node.parameters.recordIds ?? '');
-	const pinned = ((wf.pinData || {})[trigger && trigger.name] || []).map((item) => item.json);
-	return {
-		id: wf.id,
-		name: wf.name,
-		nodes: Object.fromEntries(wf.nodes.map((n) => [n.name, n])),
-		node,
-		trigger,
-		module: node.parameters.module,
-		operation: node.parameters.crmOperation,
-		recordIds: field.startsWith('=') ? [] : field.split(/[\s,]+/).filter(Boolean),
-		pinned,
-		pinnedIds: pinned.map((json) => json.wolkvox_id).filter(Boolean),
-	};
-}
-
-/**
- * Builds the workflows to import: every entry, pointed at the smoke credential.
- * @returns {{ missing: string[], prepared: Array<{ entry, wf, ex }> }} missing: example files with no entry
- */
-function prepareExamples({ files, load, credential, records }) {
-	const missing = files.filter((f) => !EXAMPLES.some((e) => e.file === f));
-	const prepared = [];
-	const taken = [];
-	for (const entry of EXAMPLES.filter((e) => !e.vary)) prepared.push(build(entry));
-	for (const entry of EXAMPLES.filter((e) => e.vary)) prepared.push(build(entry));
-	// Variants are built last so they can keep clear of the records the plain examples delete.
-	prepared.sort((a, b) => EXAMPLES.indexOf(a.entry) - EXAMPLES.indexOf(b.entry));
-	return { missing, prepared };
-
-	function build(entry) {
-		const wf = load(entry.file ?? entry.from);
-		wf.id = entry.id;
-		// n8n 1.x's import wants the field an editor export has (NOT NULL in its database).
-		wf.active ??= false;
-		if (entry.name) wf.name = entry.name;
-		for (const n of wf.nodes) if (n.credentials && n.credentials.wolkvoxCrmApi) n.credentials.wolkvoxCrmApi = { id: credential.id, name: credential.name };
-		if (entry.vary) entry.vary(wf, wf.nodes.find((n) => n.type.startsWith(`${PACKAGE}.`)), { records, taken });
-		const ex = describe(wf);
-		taken.push(...ex.recordIds, ...ex.pinnedIds);
-		return { entry, wf, ex };
-	}
-}
-
-module.exports = { EXAMPLES, prepareExamples, PACKAGE };
+module.exports = { EXAMPLES };
