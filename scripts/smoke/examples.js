@@ -249,7 +249,7 @@ const EXAMPLES = [
 					const u = (items[0] || {}).json || {};
 					// The sandbox's default quota; the calls used so far depend on the runs before.
 					const ok = execution.status === 'success' && items.length === 1 && paired(items) && u.limit === 4800 && u.usedToday >= 1 && u.remaining === u.limit - u.usedToday && u.hoursUntilReset >= 1;
-					return [ok, `1 item expected: ${brief(items)}`];
+					return [ok, `${items.length} output item(s): ${brief(items)}`];
 				},
 			},
 		],
