@@ -19,8 +19,10 @@ const path = require('node:path');
 const install = require('./install');
 const { n8nHost } = require('./n8n');
 const { startSandbox } = require('./sandbox');
-const { prepareExamples } = require('./examples');
-const { checkRequests, checkRecords, serverChecks, logChecks } = require('./checks');
+const { prepareExamples } = require('./prepare');
+const { serverChecks, logChecks } = require('./checks');
+const { checkRecords } = require('./expect');
+const { listRuns, createRunner, wholeRun } = require('./runs');
 const { createResults, Fatal } = require('./results');
 const { stop } = require('./proc');
 
@@ -74,6 +76,10 @@ async function smoke(o, r, state) {
 	const pkg = await install.packRepo({ repo: o.repo, source: o.source, cleanInstall: o.cleanInstall, workDir: work, env, logs });
 	r.version(`package ${pkg.name}@${pkg.version} from ${pkg.describe}: ${path.basename(pkg.tarball)} (${fs.statSync(pkg.tarball).size} bytes)`);
 	r.pass(`packed ${path.basename(pkg.tarball)}`);
+	// What n8n must load: the files package.json lists (a node's type name is its class name, lower camel case).
+	const manifest = JSON.parse(fs.readFileSync(path.join(pkg.src, 'package.json'), 'utf8')).n8n;
+	const typeOf = (file) => path.basename(file).replace(/\..*$/, '').replace(/^./, (c) => c.toLowerCase());
+	pkg.contents = { nodes: manifest.nodes.map(typeOf), credentials: manifest.credentials.map(typeOf) };
 
 	r.phase('npm install <tarball> in <N8N_USER_FOLDER>/.n8n/nodes');
 	const userFolder = path.join(work, 'user');
@@ -103,76 +109,29 @@ async function smoke(o, r, state) {
 		r.check(w.code === 0 && /Successfully imported 1 workflow/.test(fs.readFileSync(host.logOf(`import-${ex.id}`), 'utf8')), `n8n import:workflow ${ex.id} ("${ex.name}")`);
 	}
 
-	// One run: what the sandbox saw and which records went, against the entry's expectations.
-	const runs = prepared.flatMap(({ entry, ex }) => entry.runs.map((run) => ({ run, ex, label: `${run.how} ${ex.id}` })));
-	const observe = async (item, act) => {
-		const mark = (await sandbox.log()).length;
-		const before = await sandbox.records();
-		await act();
-		r.check(...checkRequests(item.label, (await sandbox.log()).slice(mark), item.run.requests(item.ex), item.ex.operation));
-		r.check(...checkRecords(`${item.label}: sandbox records`, before, await sandbox.records(), item.run.gone(item.ex)));
-	};
+	const runs = listRuns(prepared);
+	const major = Number(n8n.version.split('.')[0]);
+	const runner = createRunner({ host, sandbox, r, major });
 	r.phase('n8n execute --id (CLI)');
-	for (const item of runs.filter((x) => x.run.how === 'cli')) {
-		await observe(item, async () => {
-			const c = await host.cli(`execute-${item.ex.id}`, ['execute', `--id=${item.ex.id}`, '--rawOutput']);
-			const ok = item.run.exit === 0 ? c.code === 0 : c.code !== 0 && !c.timedOut;
-			// n8n 1.123.x's CLI often segfaults while exiting, after the run, with any workflow.
-			const crashedAfterRun = item.run.exit === 0 && c.signal && /"finished": true/.test(fs.readFileSync(host.logOf(`execute-${item.ex.id}`), 'utf8'));
-			if (crashedAfterRun) r.warn(`n8n execute --id=${item.ex.id} died of ${c.signal} while exiting, after it printed the finished run (n8n's own crash: its result is checked over REST below)`);
-			else r.check(ok, `n8n execute --id=${item.ex.id} exited ${c.exit}, expected ${item.run.exit}`);
-		});
-	}
+	for (const item of runs.filter((x) => x.run.how === 'cli')) await runner.cli(item);
 
 	r.phase('n8n start + REST checks, manual runs');
 	const ready = await host.start();
 	state.n8n = host;
 	if (ready === undefined) throw new Fatal(`n8n start did not become ready on ${host.url}`);
 	r.pass(`n8n start: ready on ${host.url} after ${ready} s`);
-	if (!(await serverChecks({ host, r, credential, sandbox }))) throw new Fatal('no REST session: the manual runs and the execution checks were not done');
-	const major = Number(n8n.version.split('.')[0]);
-	for (const item of runs.filter((x) => x.run.how === 'manual')) {
-		await observe(item, async () => {
-			// The editor's "Execute workflow" button; n8n 1.x wants the workflow in the body too.
-			const body = { triggerToStartFrom: { name: item.ex.trigger.name } };
-			if (major < 2) body.workflowData = (await host.api('GET', `/rest/workflows/${item.ex.id}`)).json?.data;
-			const res = await host.api('POST', `/rest/workflows/${item.ex.id}/run`, body);
-			const id = res.json && res.json.data && res.json.data.executionId;
-			if (!id) return r.fail(`manual run of ${item.ex.id}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-			for (let i = 0; i < 120; i++) {
-				const e = (await host.api('GET', `/rest/executions/${id}`)).json;
-				if (e?.data && e.data.finished !== undefined && !['running', 'new', 'waiting'].includes(e.data.status)) break;
-				await new Promise((res2) => setTimeout(res2, 500));
-			}
-		});
-	}
-	// What n8n recorded for every run, read back as the editor's execution list does.
-	const list = (await host.api('GET', '/rest/executions?limit=100')).json;
-	const all = (list && list.data && (list.data.results || list.data)) || [];
-	for (const item of runs) {
-		const found = all.find((e) => e.workflowId === item.ex.id && e.mode === (item.run.how === 'cli' ? 'cli' : 'manual'));
-		const full = found && (await host.api('GET', `/rest/executions/${found.id}`)).json?.data;
-		if (!full) {
-			r.fail(`${item.label}: no ${item.run.how} execution of ${item.ex.id} in /rest/executions`);
-			continue;
-		}
-		let verdict;
-		try {
-			verdict = item.run.result(item.ex, { ...full, run: host.parseRunData(full.data) });
-		} catch (error) {
-			verdict = [false, `its run data could not be read (${error.message})`];
-		}
-		r.check(verdict[0], `${item.label}: execution ${full.id} (${full.mode}, ${full.status}): ${verdict[1]}`);
-	}
+	if (!(await serverChecks({ host, r, credential, sandbox, expected: pkg.contents }))) throw new Fatal('no REST session: the manual runs and the execution checks were not done');
+	for (const item of runs.filter((x) => x.run.how === 'manual')) await runner.manual(item);
+	if (runs.some((x) => x.run.how === 'active')) r.phase('activated workflows (polling triggers, at most one poll a minute)');
+	for (const item of runs.filter((x) => x.run.how === 'active')) await runner.activated(item);
+	await runner.results(runs);
 	r.check(await host.stop(), 'n8n stopped on SIGTERM');
 	state.n8n = undefined;
 
 	r.phase('sandbox records and n8n logs');
-	const wantAll = {};
-	for (const item of runs) for (const [k, ids] of Object.entries(item.run.gone(item.ex))) (wantAll[k] ??= []).push(...ids);
-	r.check(...checkRecords('whole run: sandbox records', first, await sandbox.records(), wantAll));
-	const failing = runs.filter((x) => x.run.how === 'cli' && x.run.exit !== 0).map((x) => `n8n-execute-${x.ex.id}`);
-	logChecks({ logs, r, failingRuns: failing });
+	r.check(...checkRecords('whole run: sandbox records', first, await sandbox.records(), wholeRun(runs)));
+	const failing = runs.filter((x) => x.run.how === 'cli' && x.run.exit !== 0).map((x) => ({ name: `n8n-execute-${x.ex.id}`, error: x.run.error }));
+	logChecks({ logs, r, failingRuns: failing, expected: pkg.contents });
 }
 
 async function main() {

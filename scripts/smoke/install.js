@@ -129,7 +129,8 @@ async function packRepo({ repo, source, cleanInstall, workDir, env, logs }) {
 		// Tracked and untracked-but-not-ignored files as they are now (deleted ones left out).
 		const files = execFileSync('git', ['-C', repo, 'ls-files', '-z', '-co', '--exclude-standard'], { encoding: 'utf8' })
 			.split('\0')
-			.filter((f) => f && fs.existsSync(path.join(repo, f)));
+			// node_modules may be a symlink (a worktree sharing another checkout's): git lists it as a file.
+			.filter((f) => f && f !== 'node_modules' && fs.existsSync(path.join(repo, f)));
 		const archive = execFileSync('tar', ['--null', '-T', '-', '-cf', '-'], { cwd: repo, input: files.join('\0'), maxBuffer: 1 << 30 });
 		execFileSync('tar', ['-x', '-C', src], { input: archive });
 	}

@@ -28,6 +28,13 @@ async function startSandbox({ src, logs, env, ttlSec }) {
 		log: async () => (await getJson(`${url}/__sandbox/log`)).json,
 		/** All records: { operation: { module: [record] } }. */
 		records: async () => (await getJson(`${url}/__sandbox/records`)).json,
+		/** The options in force (without the token). */
+		config: async () => (await getJson(`${url}/__sandbox/config`)).json,
+		/** Changes options of the running sandbox (e.g. { deleteMode: 'partial' }, as --partial-deletes). */
+		configure: async (options) => (await getJson(`${url}/__sandbox/configure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(options) })).json,
+		/** One API call as a client makes it (the token in its header): the smoke's own records. */
+		api: async (endpoint, body) =>
+			getJson(`${url}/server/API/v2/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', 'wolkvox-token': match[2] }, body: JSON.stringify(body) }),
 	};
 }
 
