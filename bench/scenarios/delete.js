@@ -29,10 +29,13 @@ const deleteOptions = (mode) => (mode === 'a' ? { batchAcrossItems: true, maxIds
 /** @param {'a' | 'b'} mode @param {number} n */
 const wantRequests = (mode, n) => (mode === 'a' ? Math.ceil(n / MAX_IDS) : n);
 
-/** @param {'a' | 'b'} mode @param {string} module @param {string[]} ids one item per id */
-function deleteWorkflow(mode, module, ids) {
+/**
+ * Manual Trigger (the ids pinned, one item each) → Record → Delete with these options.
+ * @param {Record<string, unknown>} options @param {string} module @param {string[]} ids
+ */
+function deleteWorkflow(options, module, ids) {
 	return {
-		name: `bench ${mode}`,
+		name: 'bench delete',
 		nodes: [
 			{ id: 'trigger', name: TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 			{
@@ -41,7 +44,7 @@ function deleteWorkflow(mode, module, ids) {
 				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrm',
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module, multiple: false, recordIds: '={{ $json.id }}', options: deleteOptions(mode) },
+				parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module, multiple: false, recordIds: '={{ $json.id }}', options },
 				credentials: { wolkvoxCrmApi: { id: '1', name: 'Wolkvox CRM account' } },
 				onError: 'stopWorkflow',
 			},
@@ -117,9 +120,9 @@ function plan(options) {
 						...s,
 						baseline,
 						job: {
-							workflow: deleteWorkflow(mode, MODULE, ids),
+							workflow: deleteWorkflow(deleteOptions(mode), MODULE, ids),
 							// Warm-up on another module: same code paths, records the measured run does not touch.
-							warmups: [0, 1].map((round) => deleteWorkflow(mode, WARMUP_MODULE, warmupIds.slice(round * warm, (round + 1) * warm))),
+							warmups: [0, 1].map((round) => deleteWorkflow(deleteOptions(mode), WARMUP_MODULE, warmupIds.slice(round * warm, (round + 1) * warm))),
 							nodeName: NODE_NAME,
 							crmOperation: OPERATION,
 						},
@@ -264,4 +267,9 @@ module.exports = {
 	itemOk,
 	workers: { ownCost },
 	targets,
+	// For other scenario files that delete records (scenarios/rate-limit.js).
+	deleteWorkflow,
+	NODE_NAME,
+	OPERATION,
+	DELETE_PATH,
 };

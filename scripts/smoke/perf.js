@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Issue 10's figures in a real n8n: the PACKED package installed as a community node, a
+ * sandbox on 127.0.0.1 with 50 ms latency that allows 10 requests per second per IP and
+ * answers 429 (with Retry-After) beyond, and three workflows run as the editor runs them
+ * (REST, manual mode, ids pinned on the trigger):
+ *   (a) 10,000 ids, Batch Across Items, Max Requests per Second 10;
+ *   (b) the same with no Max Requests per Second;
+ *   (c) 1,000 ids, default options (one request per item).
+ * It prints the node's execution time as n8n recorded it, the floor (requests / 10 per s),
+ * the requests and 429 answers the sandbox logged, and the load average with each figure.
+ *
+ *   node scripts/smoke/perf.js --n8n 2.41.1 --cache /work/n8n-cache [--node 24] [--npm 11]
+ *                              [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c]
+ *
+ * Installs are shared with scripts/smoke/index.js (same cache layout). Prints figures only.
+ * Exit 0 when every run finished and deleted what it should, 1 otherwise.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const install = require('./install');
+const { n8nHost } = require('./n8n');
+const { createResults, Fatal } = require('./results');
+
+const NODE = 'Wolkvox CRM';
+const TRIGGER = 'When clicking Execute';
+const OPERATION = 'perf';
+const MODULE = 'contacts';
+const PER_SECOND = 10;
+const RUNS = [
+	{ key: 'a', id: 'perfBatchCapped1', n: 10_000, requests: 100, options: { batchAcrossItems: true, maxRequestsPerSecond: PER_SECOND }, label: '10,000 ids, Batch Across Items, Max Requests per Second 10' },
+	{ key: 'b', id: 'perfBatchLearns1', n: 10_000, requests: 100, options: { batchAcrossItems: true }, label: '10,000 ids, Batch Across Items, no Max Requests per Second' },
+	{ key: 'c', id: 'perfPerItem00001', n: 1_000, requests: 1_000, options: {}, label: '1,000 ids, default options (one request per item)' },
+];
+const USAGE = 'node scripts/smoke/perf.js --n8n VERSION [--cache DIR] [--node 24] [--npm 11] [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c]\n';
+
+function parseArgs(argv) {
+	const o = { repo: path.join(__dirname, '..', '..'), n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', keep: false, only: RUNS.map((r) => r.key) };
+	const value = (i, flag) => {
+		if (argv[i] === undefined || argv[i].startsWith('--')) throw new Error(`${flag} needs a value`);
+		return argv[i];
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (a === '--n8n') o.n8n = value(++i, a);
+		else if (a === '--node') o.node = value(++i, a);
+		else if (a === '--npm') o.npm = value(++i, a);
+		else if (a === '--repo') o.repo = path.resolve(value(++i, a));
+		else if (a === '--cache') o.cache = path.resolve(value(++i, a));
+		else if (a === '--dir') o.dir = path.resolve(value(++i, a));
+		else if (a === '--only') o.only = value(++i, a).split(',');
+		else if (a === '--worktree') o.source = 'worktree';
+		else if (a === '--keep') o.keep = true;
+		else if (a === '--help' || a === '-h') return process.stdout.write(USAGE), process.exit(0);
+		else throw new Error(`unknown argument ${a}`);
+	}
+	if (!/^\d+\.\d+\.\d+$/.test(o.n8n)) throw new Error(`--n8n wants an exact version such as 2.41.1, not ${o.n8n}`);
+	return o;
+}
+
+/** 10,000 records with simple ids (24 hex digits), so the workflows can pin them. */
+function seedRecords(generateRecords) {
+	return generateRecords(10_000, { seed: 31 }).map((record, i) => ({ ...record, wolkvox_id: (0xa0000000 + i).toString(16).padStart(24, '0') }));
+}
+
+/** Manual Trigger with the ids pinned → Record → Delete, Record IDs `{{ $json.id }}`. */
+function workflow(run, ids, credential) {
+	return {
+		id: run.id,
+		name: `perf (${run.key}): ${run.label}`,
+		active: false,
+		nodes: [
+			{ id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'w',
+				name: NODE,
+				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrm',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module: MODULE, multiple: false, recordIds: '={{ $json.id }}', options: run.options },
+				credentials: { wolkvoxCrmApi: { id: credential.id, name: credential.name } },
+			},
+		],
+		connections: { [TRIGGER]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+		pinData: { [TRIGGER]: ids.slice(0, run.n).map((id) => ({ json: { id } })) },
+		settings: {},
+	};
+}
+
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The editor's "Execute workflow", then the execution as n8n stored it. */
+async function runManually(host, run) {
+	const res = await host.api('POST', `/rest/workflows/${run.id}/run`, { triggerToStartFrom: { name: TRIGGER } });
+	const id = res.json?.data?.executionId;
+	if (!id) throw new Fatal(`manual run of ${run.id}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+	// (c) needs 100 s at the floor; allow five times that.
+	for (let i = 0; i < 1000; i++) {
+		const e = (await host.api('GET', `/rest/executions/${id}`)).json?.data;
+		if (e && e.finished !== undefined && !['running', 'new', 'waiting'].includes(e.status)) return { ...e, run: host.parseRunData(e.data) };
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Fatal(`execution ${id} of ${run.id} did not finish within 500 s`);
+}
+
+async function perf(o, r, state) {
+	const work = state.work;
+	const logs = path.join(work, 'logs');
+	fs.mkdirSync(logs, { recursive: true });
+	const cache = o.cache ?? path.join(work, 'cache');
+	r.phase(`Node.js ${o.node}, n8n ${o.n8n} (cached in ${cache}), the packed package`);
+	const tools = await install.toolchain({ cache, nodeSpec: o.node, npmSpec: o.npm, workDir: work, logs });
+	const n8n = await install.n8n({ version: o.n8n, cache, env: tools.env, nodeVersion: tools.nodeVersion, logs, say: r.say });
+	r.version(`n8n ${n8n.version} (n8n-core ${n8n.core}) on Node.js ${tools.nodeVersion}`);
+	const pkg = await install.packRepo({ repo: o.repo, source: o.source, cleanInstall: false, workDir: work, env: tools.env, logs });
+	r.version(`package ${pkg.name}@${pkg.version} from ${pkg.describe}`);
+	const userFolder = path.join(work, 'user');
+	await install.installIntoN8n({ tarball: pkg.tarball, name: pkg.name, userFolder, env: tools.env, logs });
+
+	r.phase('sandbox (50 ms, 10 requests/s per IP, 429 beyond), import, n8n start');
+	// The packed source's sandbox, in this process: n8n runs in its own, so it is not measured here.
+	const { startSandbox, generateRecords } = require(path.join(pkg.src, 'sandbox', 'server.js'));
+	const records = seedRecords(generateRecords);
+	const seed = { operations: { [OPERATION]: { [MODULE]: records } } };
+	const sandbox = await startSandbox({ seed, latencyMs: 50, rateLimit: { max: PER_SECOND, windowMs: 1000, status: 429 }, dailyQuota: 1e8 });
+	state.sandbox = sandbox;
+	r.version(`sandbox ${sandbox.url}: latency 50 ms, rate limit ${PER_SECOND}/1000 ms per IP → 429 with Retry-After`);
+	const credential = { id: 'wolkvoxPerfCred1', name: 'Wolkvox CRM (perf)', type: 'wolkvoxCrmApi', data: { server: sandbox.url, token: sandbox.token, crmOperation: OPERATION } };
+	const host = await n8nHost({ install: n8n, userFolder, env: tools.env, logs });
+	const file = (name, value) => {
+		fs.writeFileSync(path.join(work, name), JSON.stringify(value));
+		return path.join(work, name);
+	};
+	const runs = RUNS.filter((run) => o.only.includes(run.key));
+	const ids = records.map((record) => record.wolkvox_id);
+	if ((await host.cli('import-credentials', ['import:credentials', `--input=${file('credential.json', [credential])}`])).code !== 0) throw new Fatal('n8n import:credentials failed');
+	for (const run of runs) {
+		if ((await host.cli(`import-${run.id}`, ['import:workflow', `--input=${file(`wf-${run.id}.json`, [workflow(run, ids, credential)])}`])).code !== 0) throw new Fatal(`n8n import:workflow ${run.id} failed`);
+	}
+	const ready = await host.start();
+	state.n8n = host;
+	if (ready === undefined) throw new Fatal(`n8n start did not become ready on ${host.url}`);
+	const login = await host.login({ email: 'perf@example.com', firstName: 'Perf', lastName: 'Check', password: 'Perf-Check-Passw0rd1' });
+	if (!login.ok) throw new Fatal(`owner setup/login failed: HTTP ${login.login.status}`);
+
+	r.phase('runs');
+	const rows = [];
+	for (const run of runs) {
+		sandbox.reset();
+		const loadBefore = load();
+		r.say(`(${run.key}) ${run.label} ... (load average ${loadBefore})`);
+		const execution = await runManually(host, run);
+		const task = execution.run.resultData.runData[NODE]?.[0];
+		const deletes = sandbox.log.filter((e) => e.module === MODULE && /custom\/delete\.php$/.test(e.path));
+		const limited = deletes.filter((e) => e.rateLimited).length;
+		const gone = new Set(deletes.flatMap((e) => e.deleted ?? []));
+		const left = sandbox.records(OPERATION, MODULE).length;
+		const ok = execution.status === 'success' && gone.size === run.n && ids.slice(0, run.n).every((id) => gone.has(id)) && left === records.length - run.n;
+		const row = { ...run, nodeMs: task?.executionTime, status: execution.status, sent: deletes.length, limited, ok, loadBefore, loadAfter: load(), hints: (task?.hints ?? []).map((h) => h.message) };
+		rows.push(row);
+		r.check(ok, `(${run.key}) execution ${execution.id} ${execution.status}: node ${seconds(row.nodeMs)}, floor ${seconds(run.requests * 100)}, ${row.sent} requests, ${limited} answered 429, ${gone.size} of ${run.n} deleted, ${left} records left`);
+	}
+	await host.stop();
+	state.n8n = undefined;
+	return { rows, versions: `n8n ${n8n.version}, Node.js ${tools.nodeVersion}, ${pkg.name}@${pkg.version} (${pkg.describe})` };
+}
+
+function table(rows) {
+	const lines = [
+		'| workflow | node time | floor | node time ÷ floor | requests | 429 answers (share) | load average before / after |',
+		'|---|---|---|---|---|---|---|',
+	];
+	for (const row of rows) {
+		const floorMs = (row.requests / PER_SECOND) * 1000;
+		lines.push(
+			`| (${row.key}) ${row.label} | ${seconds(row.nodeMs)} | ${seconds(floorMs)} | ${(row.nodeMs / floorMs).toFixed(3)}× | ${row.sent.toLocaleString('en-US')} | ${row.limited} (${((100 * row.limited) / row.sent).toFixed(1)} %) | ${row.loadBefore} → ${row.loadAfter} |`,
+		);
+	}
+	return lines.join('\n');
+}
+
+async function main() {
+	let o;
+	try {
+		o = parseArgs(process.argv.slice(2));
+	} catch (error) {
+		process.stderr.write(`${error.message}\n${USAGE}`);
+		process.exit(2);
+	}
+	const r = createResults();
+	const state = { work: o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-perf-')) };
+	fs.mkdirSync(state.work, { recursive: true });
+	const cleanUp = async () => {
+		if (state.n8n) await state.n8n.stop();
+		if (state.sandbox) await state.sandbox.close();
+		state.n8n = state.sandbox = undefined;
+	};
+	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanUp().finally(() => process.exit(1)));
+	let code = 1;
+	try {
+		const { rows, versions } = await perf(o, r, state);
+		process.stdout.write(`\n${versions}; ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${new Date().toISOString()}\n\n${table(rows)}\n\n`);
+		for (const row of rows) if (row.hints.length) process.stdout.write(`- hints under (${row.key}): ${row.hints.map((h) => `“${h}”`).join(' ')}\n`);
+		code = rows.every((row) => row.ok) ? 0 : 1;
+	} catch (error) {
+		r.fail(error instanceof Fatal ? error.message : `unexpected: ${error.stack}`);
+	}
+	await cleanUp();
+	if (code === 0 && !o.keep && !o.dir) fs.rmSync(state.work, { recursive: true, force: true });
+	else process.stdout.write(`work dir and logs kept in ${state.work}\n`);
+	process.exit(code);
+}
+
+if (require.main === module) main();
