@@ -7,12 +7,17 @@
  * (REST, manual mode, ids pinned on the trigger):
  *   (a) 10,000 ids, Batch Across Items, Max Requests per Second 10;
  *   (b) the same with no Max Requests per Second;
- *   (c) 1,000 ids, default options (one request per item).
+ *   (c) 1,000 ids, default options (one request per item);
+ *   (e) (b) against the sandbox without latency and rate limit: what reading the items costs.
  * It prints the node's execution time as n8n recorded it, the floor (requests / 10 per s),
  * the requests and 429 answers the sandbox logged, and the load average with each figure.
  *
  *   node scripts/smoke/perf.js --n8n 2.41.1 --cache /work/n8n-cache [--node 24] [--npm 11]
- *                              [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c]
+ *                              [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c,e]
+ *                              [--log-level info]
+ *
+ * n8n logs at --log-level (default info, n8n's own default): the smoke check's debug level
+ * writes a line per evaluated expression, which slows the reading of 10,000 items.
  *
  * Installs are shared with scripts/smoke/index.js (same cache layout). Prints figures only.
  * Exit 0 when every run finished and deleted what it should, 1 otherwise.
@@ -33,11 +38,13 @@ const RUNS = [
 	{ key: 'a', id: 'perfBatchCapped1', n: 10_000, requests: 100, options: { batchAcrossItems: true, maxRequestsPerSecond: PER_SECOND }, label: '10,000 ids, Batch Across Items, Max Requests per Second 10' },
 	{ key: 'b', id: 'perfBatchLearns1', n: 10_000, requests: 100, options: { batchAcrossItems: true }, label: '10,000 ids, Batch Across Items, no Max Requests per Second' },
 	{ key: 'c', id: 'perfPerItem00001', n: 1_000, requests: 1_000, options: {}, label: '1,000 ids, default options (one request per item)' },
+	// What reading the items costs in this n8n: (a) against a sandbox with no latency and no limit.
+	{ key: 'e', id: 'perfNoLimit00001', n: 10_000, requests: 100, options: { batchAcrossItems: true }, unlimited: true, label: '10,000 ids, Batch Across Items, sandbox without latency or rate limit' },
 ];
-const USAGE = 'node scripts/smoke/perf.js --n8n VERSION [--cache DIR] [--node 24] [--npm 11] [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c]\n';
+const USAGE = 'node scripts/smoke/perf.js --n8n VERSION [--cache DIR] [--node 24] [--npm 11] [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c] [--log-level info]\n';
 
 function parseArgs(argv) {
-	const o = { repo: path.join(__dirname, '..', '..'), n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', keep: false, only: RUNS.map((r) => r.key) };
+	const o = { repo: path.join(__dirname, '..', '..'), n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', keep: false, only: ['a', 'b', 'c'], logLevel: 'info' };
 	const value = (i, flag) => {
 		if (argv[i] === undefined || argv[i].startsWith('--')) throw new Error(`${flag} needs a value`);
 		return argv[i];
@@ -51,6 +58,7 @@ function parseArgs(argv) {
 		else if (a === '--cache') o.cache = path.resolve(value(++i, a));
 		else if (a === '--dir') o.dir = path.resolve(value(++i, a));
 		else if (a === '--only') o.only = value(++i, a).split(',');
+		else if (a === '--log-level') o.logLevel = value(++i, a);
 		else if (a === '--worktree') o.source = 'worktree';
 		else if (a === '--keep') o.keep = true;
 		else if (a === '--help' || a === '-h') return process.stdout.write(USAGE), process.exit(0);
@@ -125,11 +133,15 @@ async function perf(o, r, state) {
 	const { startSandbox, generateRecords } = require(path.join(pkg.src, 'sandbox', 'server.js'));
 	const records = seedRecords(generateRecords);
 	const seed = { operations: { [OPERATION]: { [MODULE]: records } } };
-	const sandbox = await startSandbox({ seed, latencyMs: 50, rateLimit: { max: PER_SECOND, windowMs: 1000, status: 429 }, dailyQuota: 1e8 });
+	const limits = { latencyMs: 50, rateLimit: { max: PER_SECOND, windowMs: 1000, status: 429 } };
+	const sandbox = await startSandbox({ seed, ...limits, dailyQuota: 1e8 });
 	state.sandbox = sandbox;
 	r.version(`sandbox ${sandbox.url}: latency 50 ms, rate limit ${PER_SECOND}/1000 ms per IP → 429 with Retry-After`);
 	const credential = { id: 'wolkvoxPerfCred1', name: 'Wolkvox CRM (perf)', type: 'wolkvoxCrmApi', data: { server: sandbox.url, token: sandbox.token, crmOperation: OPERATION } };
-	const host = await n8nHost({ install: n8n, userFolder, env: tools.env, logs });
+	// n8nHost starts n8n at the smoke check's debug level: start it through a file that sets ours first.
+	const bin = path.join(work, 'n8n-log-level.js');
+	fs.writeFileSync(bin, `process.env.N8N_LOG_LEVEL = ${JSON.stringify(o.logLevel)};\nrequire(${JSON.stringify(n8n.bin)});\n`);
+	const host = await n8nHost({ install: { ...n8n, bin }, userFolder, env: tools.env, logs });
 	const file = (name, value) => {
 		fs.writeFileSync(path.join(work, name), JSON.stringify(value));
 		return path.join(work, name);
@@ -149,6 +161,7 @@ async function perf(o, r, state) {
 	r.phase('runs');
 	const rows = [];
 	for (const run of runs) {
+		sandbox.configure(run.unlimited ? { latencyMs: 0, rateLimit: null } : limits);
 		sandbox.reset();
 		const loadBefore = load();
 		r.say(`(${run.key}) ${run.label} ... (load average ${loadBefore})`);
@@ -161,11 +174,11 @@ async function perf(o, r, state) {
 		const ok = execution.status === 'success' && gone.size === run.n && ids.slice(0, run.n).every((id) => gone.has(id)) && left === records.length - run.n;
 		const row = { ...run, nodeMs: task?.executionTime, status: execution.status, sent: deletes.length, limited, ok, loadBefore, loadAfter: load(), hints: (task?.hints ?? []).map((h) => h.message) };
 		rows.push(row);
-		r.check(ok, `(${run.key}) execution ${execution.id} ${execution.status}: node ${seconds(row.nodeMs)}, floor ${seconds(run.requests * 100)}, ${row.sent} requests, ${limited} answered 429, ${gone.size} of ${run.n} deleted, ${left} records left`);
+		r.check(ok, `(${run.key}) execution ${execution.id} ${execution.status}: node ${seconds(row.nodeMs)}, ${row.sent} requests, ${limited} answered 429, ${gone.size} of ${run.n} deleted, ${left} records left`);
 	}
 	await host.stop();
 	state.n8n = undefined;
-	return { rows, versions: `n8n ${n8n.version}, Node.js ${tools.nodeVersion}, ${pkg.name}@${pkg.version} (${pkg.describe})` };
+	return { rows, versions: `n8n ${n8n.version} (log level ${o.logLevel}), Node.js ${tools.nodeVersion}, ${pkg.name}@${pkg.version} (${pkg.describe})` };
 }
 
 function table(rows) {
@@ -175,8 +188,9 @@ function table(rows) {
 	];
 	for (const row of rows) {
 		const floorMs = (row.requests / PER_SECOND) * 1000;
+		const [floor, ratio] = row.unlimited ? ['–', '–'] : [seconds(floorMs), `${(row.nodeMs / floorMs).toFixed(3)}×`];
 		lines.push(
-			`| (${row.key}) ${row.label} | ${seconds(row.nodeMs)} | ${seconds(floorMs)} | ${(row.nodeMs / floorMs).toFixed(3)}× | ${row.sent.toLocaleString('en-US')} | ${row.limited} (${((100 * row.limited) / row.sent).toFixed(1)} %) | ${row.loadBefore} → ${row.loadAfter} |`,
+			`| (${row.key}) ${row.label} | ${seconds(row.nodeMs)} | ${floor} | ${ratio} | ${row.sent.toLocaleString('en-US')} | ${row.limited} (${((100 * row.limited) / row.sent).toFixed(1)} %) | ${row.loadBefore} → ${row.loadAfter} |`,
 		);
 	}
 	return lines.join('\n');
