@@ -10,9 +10,8 @@
  * With --quick, (b) runs at N / 10 and is extrapolated to N. The interface: bench/runner.js.
  */
 const { int } = require('../format');
+const { nodeWorkflow, NODE_NAME } = require('../workflow');
 
-const NODE_NAME = 'Wolkvox CRM';
-const TRIGGER = 'When clicking Execute';
 const OPERATION = 'bench';
 const MODULE = 'created';
 const WARMUP_MODULE = 'createdwarmup';
@@ -26,25 +25,12 @@ const MODES = {
 	b: { options: { concurrency: 1 }, label: '(b) 1 request/item', want: (/** @type {number} */ n) => n },
 };
 
-/** Manual Trigger (N contacts pinned) → Record → Create, fields mapped automatically. */
-function createWorkflow(/** @type {string} */ module, /** @type {number} */ n, /** @type {Record<string, unknown>} */ options, /** @type {string} */ prefix) {
-	return {
-		nodes: [
-			{ id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'w',
-				name: NODE_NAME,
-				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrm',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'record', operation: 'create', crmOperation: OPERATION, module, fieldsToSend: 'mapAutomatically', options },
-				credentials: { wolkvoxCrmApi: { id: '1', name: 'bench' } },
-			},
-		],
-		connections: { [TRIGGER]: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
-		pinData: { [TRIGGER]: Array.from({ length: n }, (_, i) => ({ json: { idcontact: `${prefix}${String(i).padStart(7, '0')}`, namecontact: `Contact ${i}` } })) },
-	};
-}
+/** Record → Create of n contacts, fields mapped automatically. */
+const createWorkflow = (/** @type {string} */ module, /** @type {number} */ n, /** @type {Record<string, unknown>} */ options, /** @type {string} */ prefix) =>
+	nodeWorkflow({
+		parameters: { resource: 'record', operation: 'create', crmOperation: OPERATION, module, fieldsToSend: 'mapAutomatically', options },
+		items: Array.from({ length: n }, (_, i) => ({ idcontact: `${prefix}${String(i).padStart(7, '0')}`, namecontact: `Contact ${i}` })),
+	});
 
 /** What the sandbox holds and logged after one run. */
 async function sandboxCheck(/** @type {number} */ n, /** @type {'a' | 'b'} */ mode, /** @type {any} */ sandbox) {

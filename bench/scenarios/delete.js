@@ -10,9 +10,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { int, mib } = require('../format');
 const { fakeHost, measureRuns } = require('../own-cost');
+const { nodeWorkflow, NODE_NAME } = require('../workflow');
 
-const NODE_NAME = 'Wolkvox CRM';
-const TRIGGER_NAME = 'When clicking Execute';
 const OPERATION = 'bulk';
 const MODULE = 'contacts';
 const WARMUP_MODULE = 'warmup';
@@ -30,29 +29,14 @@ const deleteOptions = (mode) => (mode === 'a' ? { batchAcrossItems: true, maxIds
 const wantRequests = (mode, n) => (mode === 'a' ? Math.ceil(n / MAX_IDS) : n);
 
 /**
- * Manual Trigger (the ids pinned, one item each) → Record → Delete with these options.
+ * Record → Delete with these options, one item per id.
  * @param {Record<string, unknown>} options @param {string} module @param {string[]} ids
  */
-function deleteWorkflow(options, module, ids) {
-	return {
-		name: 'bench delete',
-		nodes: [
-			{ id: 'trigger', name: TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'wolkvox',
-				name: NODE_NAME,
-				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrm',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module, multiple: false, recordIds: '={{ $json.id }}', options },
-				credentials: { wolkvoxCrmApi: { id: '1', name: 'Wolkvox CRM account' } },
-				onError: 'stopWorkflow',
-			},
-		],
-		connections: { [TRIGGER_NAME]: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
-		pinData: { [TRIGGER_NAME]: ids.map((id) => ({ json: { id } })) },
-	};
-}
+const deleteWorkflow = (options, module, ids) =>
+	nodeWorkflow({
+		parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module, multiple: false, recordIds: '={{ $json.id }}', options },
+		items: ids.map((id) => ({ id })),
+	});
 
 /** What the sandbox saw for one scenario: requests, deletions, and anything else touched. */
 async function sandboxCheck(/** @type {{ n: number, mode: 'a' | 'b', ids: string[], total: number }} */ s, /** @type {any} */ sandbox) {

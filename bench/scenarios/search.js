@@ -10,6 +10,7 @@
  */
 const path = require('node:path');
 const { int, mib } = require('../format');
+const { nodeWorkflow } = require('../workflow');
 
 const NODE_NAME = 'Search';
 const OPERATION = 'bench';
@@ -20,25 +21,13 @@ const QUERY_PATH = /custom\/queryDates\.php$/;
 /** "YYYY-MM-DD HH:MM:SS" (UTC) of epoch seconds. @param {number} seconds */
 const stamp = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
 
-/** Manual Trigger → Search by Date Range, Return All. @param {string} operation @param {string} module @param {string} from @param {string} to */
-function searchWorkflow(operation, module, from, to) {
-	return {
-		nodes: [
-			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 's',
-				name: NODE_NAME,
-				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrm',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'record', operation: 'search', crmOperation: operation, module, searchBy: 'dateRange', from, to, returnAll: true, options: { maxRecordsPerAnswer: CAP } },
-				credentials: { wolkvoxCrmApi: { id: '1', name: 'bench' } },
-			},
-		],
-		connections: { Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
+/** Record → Search by Date Range, Return All. @param {string} operation @param {string} module @param {string} from @param {string} to */
+const searchWorkflow = (operation, module, from, to) =>
+	nodeWorkflow({
+		nodeName: NODE_NAME,
+		parameters: { resource: 'record', operation: 'search', crmOperation: operation, module, searchBy: 'dateRange', from, to, returnAll: true, options: { maxRecordsPerAnswer: CAP } },
 		settings: { timezone: 'UTC' },
-	};
-}
+	});
 
 /** In the worker: whether every wanted record came exactly once, and the output's size. @param {any[]} output @param {any} job */
 function summarize(output, job) {

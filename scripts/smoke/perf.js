@@ -41,28 +41,27 @@ const RUNS = [
 	// What reading the items costs in this n8n: (a) against a sandbox with no latency and no limit.
 	{ key: 'e', id: 'perfNoLimit00001', n: 10_000, requests: 100, options: { batchAcrossItems: true }, unlimited: true, label: '10,000 ids, Batch Across Items, sandbox without latency or rate limit' },
 ];
-const USAGE = 'node scripts/smoke/perf.js --n8n VERSION [--cache DIR] [--node 24] [--npm 11] [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c] [--log-level info]\n';
+const USAGE = 'node scripts/smoke/perf.js --n8n VERSION [--cache DIR] [--node 24] [--npm 11] [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c,e] [--log-level info]\n';
+
+/** Flags that take a value, and the option each sets. */
+const VALUE_FLAGS = { '--n8n': 'n8n', '--node': 'node', '--npm': 'npm', '--repo': 'repo', '--cache': 'cache', '--dir': 'dir', '--only': 'only', '--log-level': 'logLevel' };
+const PATH_OPTIONS = new Set(['repo', 'cache', 'dir']);
 
 function parseArgs(argv) {
 	const o = { repo: path.join(__dirname, '..', '..'), n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', keep: false, only: ['a', 'b', 'c'], logLevel: 'info' };
-	const value = (i, flag) => {
-		if (argv[i] === undefined || argv[i].startsWith('--')) throw new Error(`${flag} needs a value`);
-		return argv[i];
-	};
 	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (a === '--n8n') o.n8n = value(++i, a);
-		else if (a === '--node') o.node = value(++i, a);
-		else if (a === '--npm') o.npm = value(++i, a);
-		else if (a === '--repo') o.repo = path.resolve(value(++i, a));
-		else if (a === '--cache') o.cache = path.resolve(value(++i, a));
-		else if (a === '--dir') o.dir = path.resolve(value(++i, a));
-		else if (a === '--only') o.only = value(++i, a).split(',');
-		else if (a === '--log-level') o.logLevel = value(++i, a);
-		else if (a === '--worktree') o.source = 'worktree';
-		else if (a === '--keep') o.keep = true;
-		else if (a === '--help' || a === '-h') return process.stdout.write(USAGE), process.exit(0);
-		else throw new Error(`unknown argument ${a}`);
+		const flag = argv[i];
+		const key = VALUE_FLAGS[flag];
+		if (key) {
+			const v = argv[++i];
+			if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+			o[key] = PATH_OPTIONS.has(key) ? path.resolve(v) : key === 'only' ? v.split(',') : v;
+		} else if (flag === '--worktree') o.source = 'worktree';
+		else if (flag === '--keep') o.keep = true;
+		else if (flag === '--help' || flag === '-h') {
+			process.stdout.write(USAGE);
+			process.exit(0);
+		} else throw new Error(`unknown argument ${flag}`);
 	}
 	if (!/^\d+\.\d+\.\d+$/.test(o.n8n)) throw new Error(`--n8n wants an exact version such as 2.41.1, not ${o.n8n}`);
 	return o;
@@ -114,8 +113,10 @@ async function runManually(host, run) {
 	throw new Fatal(`execution ${id} of ${run.id} did not finish within 500 s`);
 }
 
-async function perf(o, r, state) {
-	const work = state.work;
+/** What to stop if the run ends early (n8n runs in its own process group). */
+const running = new Set();
+
+async function perf(o, r, work) {
 	const logs = path.join(work, 'logs');
 	fs.mkdirSync(logs, { recursive: true });
 	const cache = o.cache ?? path.join(work, 'cache');
@@ -135,7 +136,17 @@ async function perf(o, r, state) {
 	const seed = { operations: { [OPERATION]: { [MODULE]: records } } };
 	const limits = { latencyMs: 50, rateLimit: { max: PER_SECOND, windowMs: 1000, status: 429 } };
 	const sandbox = await startSandbox({ seed, ...limits, dailyQuota: 1e8 });
-	state.sandbox = sandbox;
+	const stopSandbox = () => sandbox.close();
+	running.add(stopSandbox);
+	try {
+		return await measure({ o, r, work, logs, n8n, tools, pkg, userFolder, sandbox, limits, records });
+	} finally {
+		running.delete(stopSandbox);
+		await sandbox.close();
+	}
+}
+
+async function measure({ o, r, work, logs, n8n, tools, pkg, userFolder, sandbox, limits, records }) {
 	r.version(`sandbox ${sandbox.url}: latency 50 ms, rate limit ${PER_SECOND}/1000 ms per IP → 429 with Retry-After`);
 	const credential = { id: 'wolkvoxPerfCred1', name: 'Wolkvox CRM (perf)', type: 'wolkvoxCrmApi', data: { server: sandbox.url, token: sandbox.token, crmOperation: OPERATION } };
 	// n8nHost starts n8n at the smoke check's debug level: start it through a file that sets ours first.
@@ -152,8 +163,18 @@ async function perf(o, r, state) {
 	for (const run of runs) {
 		if ((await host.cli(`import-${run.id}`, ['import:workflow', `--input=${file(`wf-${run.id}.json`, [workflow(run, ids, credential)])}`])).code !== 0) throw new Fatal(`n8n import:workflow ${run.id} failed`);
 	}
+	const stopN8n = () => host.stop();
+	running.add(stopN8n);
+	try {
+		return await runAll({ o, r, host, sandbox, limits, records, ids, runs, describe: `n8n ${n8n.version} (log level ${o.logLevel}), Node.js ${tools.nodeVersion}, ${pkg.name}@${pkg.version} (${pkg.describe})` });
+	} finally {
+		running.delete(stopN8n);
+		await host.stop();
+	}
+}
+
+async function runAll({ r, host, sandbox, limits, records, ids, runs, describe }) {
 	const ready = await host.start();
-	state.n8n = host;
 	if (ready === undefined) throw new Fatal(`n8n start did not become ready on ${host.url}`);
 	const login = await host.login({ email: 'perf@example.com', firstName: 'Perf', lastName: 'Check', password: 'Perf-Check-Passw0rd1' });
 	if (!login.ok) throw new Fatal(`owner setup/login failed: HTTP ${login.login.status}`);
@@ -176,9 +197,7 @@ async function perf(o, r, state) {
 		rows.push(row);
 		r.check(ok, `(${run.key}) execution ${execution.id} ${execution.status}: node ${seconds(row.nodeMs)}, ${row.sent} requests, ${limited} answered 429, ${gone.size} of ${run.n} deleted, ${left} records left`);
 	}
-	await host.stop();
-	state.n8n = undefined;
-	return { rows, versions: `n8n ${n8n.version} (log level ${o.logLevel}), Node.js ${tools.nodeVersion}, ${pkg.name}@${pkg.version} (${pkg.describe})` };
+	return { rows, versions: describe };
 }
 
 function table(rows) {
@@ -196,36 +215,32 @@ function table(rows) {
 	return lines.join('\n');
 }
 
-async function main() {
-	let o;
-	try {
-		o = parseArgs(process.argv.slice(2));
-	} catch (error) {
-		process.stderr.write(`${error.message}\n${USAGE}`);
-		process.exit(2);
-	}
+async function main(o) {
 	const r = createResults();
-	const state = { work: o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-perf-')) };
-	fs.mkdirSync(state.work, { recursive: true });
-	const cleanUp = async () => {
-		if (state.n8n) await state.n8n.stop();
-		if (state.sandbox) await state.sandbox.close();
-		state.n8n = state.sandbox = undefined;
-	};
-	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanUp().finally(() => process.exit(1)));
+	const work = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-perf-'));
+	fs.mkdirSync(work, { recursive: true });
 	let code = 1;
 	try {
-		const { rows, versions } = await perf(o, r, state);
+		const { rows, versions } = await perf(o, r, work);
 		process.stdout.write(`\n${versions}; ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${new Date().toISOString()}\n\n${table(rows)}\n\n`);
 		for (const row of rows) if (row.hints.length) process.stdout.write(`- hints under (${row.key}): ${row.hints.map((h) => `“${h}”`).join(' ')}\n`);
 		code = rows.every((row) => row.ok) ? 0 : 1;
 	} catch (error) {
 		r.fail(error instanceof Fatal ? error.message : `unexpected: ${error.stack}`);
 	}
-	await cleanUp();
-	if (code === 0 && !o.keep && !o.dir) fs.rmSync(state.work, { recursive: true, force: true });
-	else process.stdout.write(`work dir and logs kept in ${state.work}\n`);
-	process.exit(code);
+	if (code === 0 && !o.keep && !o.dir) fs.rmSync(work, { recursive: true, force: true });
+	else process.stdout.write(`work dir and logs kept in ${work}\n`);
+	return code;
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+	let options;
+	try {
+		options = parseArgs(process.argv.slice(2));
+	} catch (error) {
+		process.stderr.write(`${error.message}\n${USAGE}`);
+		process.exit(2);
+	}
+	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => Promise.all([...running].map((stop) => stop())).finally(() => process.exit(1)));
+	main(options).then((code) => process.exit(code));
+}
