@@ -8,12 +8,13 @@
  *   (a) 10,000 ids, Batch Across Items, Max Requests per Second 10;
  *   (b) the same with no Max Requests per Second;
  *   (c) 1,000 ids, default options (one request per item);
- *   (e) (b) against the sandbox without latency and rate limit: what reading the items costs.
+ *   (e) (b) against the sandbox without latency and rate limit: what reading the items costs;
+ *   (f) (b) against the sandbox with its latency but no rate limit.
  * It prints the node's execution time as n8n recorded it, the floor (requests / 10 per s),
  * the requests and 429 answers the sandbox logged, and the load average with each figure.
  *
  *   node scripts/smoke/perf.js --n8n 2.41.1 --cache /work/n8n-cache [--node 24] [--npm 11]
- *                              [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c,e]
+ *                              [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c,e,f]
  *                              [--log-level info]
  *
  * n8n logs at --log-level (default info, n8n's own default): the smoke check's debug level
@@ -38,10 +39,12 @@ const RUNS = [
 	{ key: 'a', id: 'perfBatchCapped1', n: 10_000, requests: 100, options: { batchAcrossItems: true, maxRequestsPerSecond: PER_SECOND }, label: '10,000 ids, Batch Across Items, Max Requests per Second 10' },
 	{ key: 'b', id: 'perfBatchLearns1', n: 10_000, requests: 100, options: { batchAcrossItems: true }, label: '10,000 ids, Batch Across Items, no Max Requests per Second' },
 	{ key: 'c', id: 'perfPerItem00001', n: 1_000, requests: 1_000, options: {}, label: '1,000 ids, default options (one request per item)' },
-	// What reading the items costs in this n8n: (a) against a sandbox with no latency and no limit.
-	{ key: 'e', id: 'perfNoLimit00001', n: 10_000, requests: 100, options: { batchAcrossItems: true }, unlimited: true, label: '10,000 ids, Batch Across Items, sandbox without latency or rate limit' },
+	// What reading the items costs in this n8n: (b) against a sandbox with no latency and no limit;
+	// and (b) with the latency but no limit, to tell the two apart.
+	{ key: 'e', id: 'perfNoLimit00001', n: 10_000, requests: 100, options: { batchAcrossItems: true }, sandbox: { latencyMs: 0, rateLimit: null }, label: '10,000 ids, Batch Across Items, sandbox without latency or rate limit' },
+	{ key: 'f', id: 'perfLatencyOnly1', n: 10_000, requests: 100, options: { batchAcrossItems: true }, sandbox: { latencyMs: 50, rateLimit: null }, label: '10,000 ids, Batch Across Items, sandbox with 50 ms latency, no rate limit' },
 ];
-const USAGE = 'node scripts/smoke/perf.js --n8n VERSION [--cache DIR] [--node 24] [--npm 11] [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c,e] [--log-level info]\n';
+const USAGE = 'node scripts/smoke/perf.js --n8n VERSION [--cache DIR] [--node 24] [--npm 11] [--dir DIR] [--repo DIR] [--worktree] [--keep] [--only a,b,c,e,f] [--log-level info]\n';
 
 /** Flags that take a value, and the option each sets. */
 const VALUE_FLAGS = { '--n8n': 'n8n', '--node': 'node', '--npm': 'npm', '--repo': 'repo', '--cache': 'cache', '--dir': 'dir', '--only': 'only', '--log-level': 'logLevel' };
@@ -182,7 +185,7 @@ async function runAll({ r, host, sandbox, limits, records, ids, runs, describe }
 	r.phase('runs');
 	const rows = [];
 	for (const run of runs) {
-		sandbox.configure(run.unlimited ? { latencyMs: 0, rateLimit: null } : limits);
+		sandbox.configure(run.sandbox ?? limits);
 		sandbox.reset();
 		const loadBefore = load();
 		r.say(`(${run.key}) ${run.label} ... (load average ${loadBefore})`);
@@ -207,7 +210,7 @@ function table(rows) {
 	];
 	for (const row of rows) {
 		const floorMs = (row.requests / PER_SECOND) * 1000;
-		const [floor, ratio] = row.unlimited ? ['–', '–'] : [seconds(floorMs), `${(row.nodeMs / floorMs).toFixed(3)}×`];
+		const [floor, ratio] = row.sandbox?.rateLimit === null ? ['–', '–'] : [seconds(floorMs), `${(row.nodeMs / floorMs).toFixed(3)}×`];
 		lines.push(
 			`| (${row.key}) ${row.label} | ${seconds(row.nodeMs)} | ${floor} | ${ratio} | ${row.sent.toLocaleString('en-US')} | ${row.limited} (${((100 * row.limited) / row.sent).toFixed(1)} %) | ${row.loadBefore} → ${row.loadAfter} |`,
 		);
