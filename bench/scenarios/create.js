@@ -89,4 +89,11 @@ function plan(options) {
 /** A record counts as created only where the answer gave its wolkvox_id. @param {any} item */
 const itemOk = (item) => typeof item.json?.wolkvox_id === 'string';
 
-module.exports = { title: 'Record → Create', ratioHeader: '(b)/(a) wall', plan, itemOk };
+module.exports = {
+	title: 'Record → Create',
+	ratioHeader: '(b)/(a) wall',
+	engineNote:
+		'Each scenario runs in a fresh worker process (`--expose-gc`) after one warm-up run on another module (200 records batched, or 20 one by one) and a 1.1 s pause so that the rate limit\'s window forgets it. Wall time is the whole workflow run (engine + node + HTTP); CPU is the worker\'s user+system time during it; memory is the growth of the worker over its baseline (sampled every 20 ms), and what is still held after the run (output included) after a GC. "Requests sent" counts the accepted ones; the refused ones are in the last column.',
+	plan,
+	itemOk,
+};
