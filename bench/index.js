@@ -6,7 +6,8 @@
  * side in one run (see bench/README.md). Each operation is one file in bench/scenarios/ that
  * exports its scenarios (interface: bench/runner.js); to add one, add its file to SCENARIOS.
  *
- *   node bench/index.js [--quick] [--sizes 100,1000,10000] [--latencies 0,50]
+ *   node bench/index.js [--quick] [--only delete,rate-limit,create,search,trigger]
+ *                       [--sizes 100,1000,10000] [--latencies 0,50]
  *                       [--cpu-sizes 10000,100000,300000] [--skip-sandbox] [--skip-cpu] [--dist DIR]
  *
  * Progress goes to stderr, the report (markdown) to stdout. No timed assertions: the figures
@@ -20,16 +21,17 @@ const { ROOT, runAll, cleanUp } = require('./runner');
 const { report } = require('./report');
 
 /** The scenario files, in the order they run and are reported. */
-const SCENARIOS = ['delete'];
+const SCENARIOS = ['delete', 'rate-limit', 'create', 'search', 'trigger'];
 
 const USAGE =
-	'node bench/index.js [--quick] [--sizes 100,1000,10000] [--latencies 0,50]\n' +
+	'node bench/index.js [--quick] [--only NAME,NAME] [--sizes 100,1000,10000] [--latencies 0,50]\n' +
 	'                    [--cpu-sizes 10000,100000,300000] [--skip-sandbox] [--skip-cpu] [--dist DIR]\n';
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
 	const o = {
 		quick: false,
+		only: SCENARIOS,
 		sizes: [100, 1000, 10000],
 		latencies: [0, 50],
 		cpuSizes: [10000, 100000, 300000],
@@ -46,7 +48,11 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		if (arg === '--quick') o.quick = true;
-		else if (arg === '--sizes') o.sizes = list(argv[++i], arg).filter((n) => n > 0);
+		else if (arg === '--only') {
+			o.only = String(argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+			const unknown = o.only.filter((name) => !SCENARIOS.includes(name));
+			if (unknown.length || !o.only.length) throw new Error(`--only wants some of ${SCENARIOS.join(', ')}`);
+		} else if (arg === '--sizes') o.sizes = list(argv[++i], arg).filter((n) => n > 0);
 		else if (arg === '--latencies') o.latencies = list(argv[++i], arg);
 		else if (arg === '--cpu-sizes') o.cpuSizes = list(argv[++i], arg).filter((n) => n > 0);
 		else if (arg === '--skip-sandbox') o.sandbox = false;
@@ -66,7 +72,7 @@ async function bench(options) {
 	const startedAt = new Date();
 	const nodeJs = path.join(options.dist, 'nodes/WolkvoxCrm/WolkvoxCrm.node.js');
 	if (!fs.existsSync(nodeJs)) throw new Error(`${nodeJs} is missing: run "npm run build" first (npm run bench does)`);
-	const files = SCENARIOS.map((name) => {
+	const files = SCENARIOS.filter((name) => options.only.includes(name)).map((name) => {
 		const file = path.join(__dirname, 'scenarios', `${name}.js`);
 		return { path: file, module: require(file) };
 	});

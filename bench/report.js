@@ -9,7 +9,7 @@ const SAMPLE_NOTE =
 /** @param {any} row @param {string} text */
 const est = (row, text) => (row.estimated ? `≈ ${text} (extrapolated)` : text);
 
-/** @param {any[]} rows @param {string} ratioHeader */
+/** The default engine table (a file may show its rows its own way). @param {any[]} rows @param {string} ratioHeader */
 function engineTable(rows, ratioHeader) {
 	return markdownTable(
 		['latency', 'N items', 'mode', 'requests sent', 'wall time', 'items/s', 'worker CPU µs/item', 'peak RSS growth', 'peak heap growth', 'heap held after run', ratioHeader, 'checks (sandbox log and records)'],
@@ -17,7 +17,7 @@ function engineTable(rows, ratioHeader) {
 			`${row.latencyMs} ms`,
 			int(row.n),
 			row.label,
-			row.estimated ? `≈ ${int(row.requests)} (not run)` : `${int(row.requests)} (want ${int(row.expectedRequests)})`,
+			row.estimated ? `≈ ${int(row.requests)} (not run)` : `${int(row.requests)}${row.expectedRequests === undefined ? '' : ` (want ${int(row.expectedRequests)})`}`,
 			est(row, duration(row.wallMs)),
 			est(row, int((row.n * 1000) / row.wallMs)),
 			est(row, (row.cpuUs / row.n).toFixed(1)),
@@ -55,22 +55,25 @@ function ownCostTable(rows) {
 
 /**
  * @param {any} options
- * @param {{ files: Array<{ module: any, rows: any[] }>, sandboxCommands: string[] }} result
+ * @param {{ files: Array<{ module: any, rows: any[] }> }} result
  * @returns {string[]}
  */
-function report(options, { files, sandboxCommands }) {
+function report(options, { files }) {
 	const out = [];
 	for (const { module: file, rows } of files) {
 		const engineRows = rows.filter((row) => row.kind === 'engine');
 		const ownRows = rows.filter((row) => row.kind === 'own-cost');
+		const workerRows = rows.filter((row) => row.kind === 'worker');
 		if (engineRows.length) {
+			const commands = [...new Set(engineRows.map((row) => row.sandboxCommand).filter(Boolean))];
 			out.push(`### ${file.title}: against the sandbox (loopback, separate process), through n8n's engine`);
 			out.push('');
-			out.push(`Sandbox: ${sandboxCommands.map((c) => `\`${c}\``).join(', ')}; reset before each scenario. ${SAMPLE_NOTE}`);
+			out.push(`Sandbox: ${commands.map((c) => `\`${c}\``).join(', ')}; reset before each scenario. ${file.engineNote ?? SAMPLE_NOTE}`);
 			out.push('');
-			out.push(engineTable(engineRows, file.ratioHeader ?? 'wall vs baseline'));
+			out.push(file.engineTable ? file.engineTable(engineRows) : engineTable(engineRows, file.ratioHeader ?? 'wall vs baseline'));
 			out.push('');
 		}
+		if (workerRows.length && file.workerTable) out.push(`### ${file.title}`, '', ...(file.workerNote ? [file.workerNote, ''] : []), file.workerTable(workerRows), '');
 		if (ownRows.length) {
 			out.push(`### ${file.title}: the node's own cost, network taken out`);
 			out.push('');

@@ -8,11 +8,19 @@
  * the bench ends; the sandbox also stops by itself after its --ttl.
  *
  * A scenario file (bench/scenarios/*.js) exports { title, plan(options) -> { seed, seedNote,
- * scenarios }, targets?(rows, options), ownCostNote?, itemOk?(item), workers? }. A scenario:
+ * scenarios }, targets?(rows, options), ownCostNote?, itemOk?(item), summarize?(output, job),
+ * workers?, engineTable?(rows), workerTable?(rows) }. A scenario:
  *   engine:   { kind: 'engine', key, latencyMs, n, label, short, job: { workflow, warmups,
- *               nodeName }, timeoutMs, check(answer, sandbox) -> { requests, expectedRequests,
- *               checks, problems }, baseline?: key, estimate?: { from: key } }
+ *               nodeName, settleMs? }, timeoutMs, check(answer, sandbox) -> { requests,
+ *               expectedRequests, checks, problems }, baseline?: key, estimate?: { from: key },
+ *               sandbox?: { key, args, seed?, seedNote? }, perItemOutput?: false }
  *   own-cost: { kind: 'own-cost', key, n, label, short, job: { worker, ... }, timeoutMs }
+ *   worker:   { kind: 'worker', key, label, short, job: { worker, ... }, timeoutMs } (any figures,
+ *               shown by the file's workerTable)
+ * An engine scenario runs against the shared sandbox of its latency (seeded with every file's
+ * `seed`) unless it names a sandbox of its own: extra CLI arguments (e.g. a rate limit) and
+ * optionally its own seed; scenarios naming the same `sandbox.key` share one. Without
+ * `perItemOutput: false` the run must give N successful output items paired one to one.
  * `job` goes to the worker as it is (JSON), the rest stays here.
  */
 const { fork, spawn } = require('node:child_process');
@@ -58,10 +66,10 @@ async function getJson(url, init) {
 
 /**
  * `node sandbox/server.js` as a child process; resolves once it printed its URL and token.
- * @param {{ latencyMs: number, seedFile: string, seedNote: string }} options
+ * @param {{ latencyMs: number, seedFile: string, seedNote: string, extraArgs?: string[] }} options
  */
-async function startSandbox({ latencyMs, seedFile, seedNote }) {
-	const args = ['--port', '0', '--ttl', String(SANDBOX_TTL_SECONDS), '--latency', String(latencyMs), '--seed', seedFile, '--quota', '100000000'];
+async function startSandbox({ latencyMs, seedFile, seedNote, extraArgs = [] }) {
+	const args = ['--port', '0', '--ttl', String(SANDBOX_TTL_SECONDS), '--latency', String(latencyMs), '--seed', seedFile, '--quota', '100000000', ...extraArgs];
 	const child = track(spawn(process.execPath, [SANDBOX_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 	/** @type {{ url: string, token: string }} */
 	const started = await new Promise((resolve, reject) => {
@@ -144,7 +152,7 @@ async function runEngineScenario(scenario, file, sandbox, dist) {
 	const problems = [...(seen.problems ?? [])];
 	if (answer.status !== 'success') problems.unshift(`run status ${answer.status}: ${answer.error}`);
 	const n = scenario.n;
-	if (answer.outputItems !== n || answer.okItems !== n || answer.pairedOk !== n) {
+	if (scenario.perItemOutput !== false && (answer.outputItems !== n || answer.okItems !== n || answer.pairedOk !== n)) {
 		problems.splice(1, 0, `${answer.outputItems} output items, ${answer.okItems} successes, ${answer.pairedOk} paired right (want ${n})`);
 	}
 	return { ...answer, ...seen, problem: problems.length ? problems.join('; ') : undefined };
@@ -171,16 +179,46 @@ function estimateRow(scenario, from) {
 }
 
 /**
+ * The sandboxes the engine scenarios need, in the order they first appear: the shared one per
+ * latency (every file's seed side by side), and each one a scenario names for itself.
+ * @param {any[]} plans @param {Array<{ entry: any, s: any }>} engine @param {string} tmp
+ */
+function sandboxGroups(plans, engine, tmp) {
+	const operations = /** @type {Record<string, any>} */ ({});
+	for (const entry of plans) {
+		for (const [op, modules] of Object.entries(entry.plan.seed?.operations ?? {})) Object.assign((operations[op] ??= {}), modules);
+	}
+	const sharedSeed = path.join(tmp, 'seed.json');
+	fs.writeFileSync(sharedSeed, JSON.stringify({ operations }));
+	const sharedNote = plans.map((entry) => entry.plan.seedNote).filter(Boolean).join('; ');
+	/** @type {Map<string, { latencyMs: number, seedFile: string, seedNote: string, extraArgs: string[], members: Array<{ entry: any, s: any }> }>} */
+	const groups = new Map();
+	for (const member of engine) {
+		const own = member.s.sandbox;
+		const key = own ? `own:${own.key}` : `shared:${member.s.latencyMs}`;
+		if (!groups.has(key)) {
+			let seedFile = sharedSeed;
+			if (own?.seed) {
+				seedFile = path.join(tmp, `seed-${groups.size}.json`);
+				fs.writeFileSync(seedFile, JSON.stringify(own.seed));
+			}
+			const seedNote = own?.seed ? (own.seedNote ?? 'own seed') : sharedNote;
+			groups.set(key, { latencyMs: member.s.latencyMs, seedFile, seedNote, extraArgs: own?.args ?? [], members: [] });
+		}
+		groups.get(key)?.members.push(member);
+	}
+	return [...groups.values()];
+}
+
+/**
  * Runs every scenario of every file. Rows come back in the order the files list them.
  * @param {any} options @param {Array<{ path: string, module: any }>} files
- * @returns {Promise<{ files: Array<{ module: any, rows: any[] }>, sandboxCommands: string[], failed: boolean }>}
+ * @returns {Promise<{ files: Array<{ module: any, rows: any[] }>, failed: boolean }>}
  */
 async function runAll(options, files) {
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wolkvox-bench-'));
 	tempDirs.add(tmp);
 	let failed = false;
-	/** @type {string[]} */
-	const sandboxCommands = [];
 	try {
 		const plans = files.map((f) => ({ ...f, plan: f.module.plan(options), rows: /** @type {any[]} */ ([]) }));
 		const byKey = new Map();
@@ -200,48 +238,42 @@ async function runAll(options, files) {
 				keep(entry, scenario, { problem: message(error), wallMs: NaN, cpuUs: NaN, requests: NaN, rssGrowth: NaN, heapGrowth: NaN, retainedHeap: NaN });
 			}
 		};
+		const ofKind = (/** @type {string} */ kind) =>
+			plans.flatMap((entry) => entry.plan.scenarios.filter((/** @type {any} */ s) => s.kind === kind).map((/** @type {any} */ s) => ({ entry, s })));
 
-		// One seed file for all sandboxes: every file's operations and modules side by side.
-		const engine = plans.flatMap((entry) => entry.plan.scenarios.filter((/** @type {any} */ s) => s.kind === 'engine').map((/** @type {any} */ s) => ({ entry, s })));
-		if (engine.length) {
-			const operations = /** @type {Record<string, any>} */ ({});
-			for (const entry of plans) {
-				for (const [op, modules] of Object.entries(entry.plan.seed?.operations ?? {})) Object.assign((operations[op] ??= {}), modules);
-			}
-			const seedFile = path.join(tmp, 'seed.json');
-			fs.writeFileSync(seedFile, JSON.stringify({ operations }));
-			const seedNote = plans.map((entry) => entry.plan.seedNote).filter(Boolean).join('; ');
-			for (const latencyMs of [...new Set(engine.map(({ s }) => s.latencyMs))]) {
-				const sandbox = await startSandbox({ latencyMs, seedFile, seedNote });
-				sandboxCommands.push(sandbox.command);
-				progress(`sandbox at ${latencyMs} ms latency on ${sandbox.url} (pid ${sandbox.pid})`);
-				try {
-					for (const { entry, s } of engine.filter((e) => e.s.latencyMs === latencyMs && !e.s.estimate)) {
-						progress(`latency ${latencyMs} ms, N=${int(s.n)}, ${s.short} ...`);
-						await attempt(entry, s, () => runEngineScenario(s, entry.path, sandbox, options.dist));
-						const row = entry.rows[entry.rows.length - 1];
-						if (Number.isFinite(row.wallMs)) {
-							progress(`  ${duration(row.wallMs)}, ${row.requests} requests, ${int((s.n * 1000) / row.wallMs)} items/s${row.problem ? `, PROBLEM: ${row.problem}` : ''}`);
-						}
+		const engine = ofKind('engine');
+		for (const group of sandboxGroups(plans, engine, tmp)) {
+			const sandbox = await startSandbox(group).catch((error) => {
+				// Its scenarios fail; the others still run.
+				for (const { entry, s } of group.members.filter((m) => !m.s.estimate)) keep(entry, s, { problem: `sandbox: ${message(error)}`, wallMs: NaN, cpuUs: NaN, requests: NaN });
+				progress(`  FAILED to start a sandbox: ${message(error)}`);
+			});
+			if (!sandbox) continue;
+			progress(`sandbox at ${group.latencyMs} ms latency ${group.extraArgs.join(' ')} on ${sandbox.url} (pid ${sandbox.pid})`);
+			try {
+				for (const { entry, s } of group.members.filter((m) => !m.s.estimate)) {
+					progress(`${entry.module.title}: latency ${s.latencyMs} ms, N=${int(s.n)}, ${s.short} ...`);
+					await attempt(entry, { ...s, sandboxCommand: sandbox.command }, () => runEngineScenario(s, entry.path, sandbox, options.dist));
+					const row = entry.rows[entry.rows.length - 1];
+					if (Number.isFinite(row.wallMs)) {
+						progress(`  ${duration(row.wallMs)}, ${row.requests} requests, ${int((s.n * 1000) / row.wallMs)} items/s${row.problem ? `, PROBLEM: ${row.problem}` : ''}`);
 					}
-				} finally {
-					sandbox.stop();
 				}
-			}
-			for (const { entry, s } of engine.filter((e) => e.s.estimate)) {
-				const from = byKey.get(`${entry.path}:${s.estimate.from}`);
-				if (from && !from.problem) keep(entry, s, estimateRow(s, from));
-				progress(`latency ${s.latencyMs} ms, N=${int(s.n)}, ${s.short}: skipped (--quick), ${from && !from.problem ? 'extrapolated' : 'nothing to extrapolate from'}`);
+			} finally {
+				sandbox.stop();
 			}
 		}
+		for (const { entry, s } of engine.filter((e) => e.s.estimate)) {
+			const from = byKey.get(`${entry.path}:${s.estimate.from}`);
+			if (from && !from.problem) keep(entry, s, estimateRow(s, from));
+			progress(`latency ${s.latencyMs} ms, N=${int(s.n)}, ${s.short}: skipped (--quick), ${from && !from.problem ? 'extrapolated' : 'nothing to extrapolate from'}`);
+		}
 
-		for (const entry of plans) {
-			for (const s of entry.plan.scenarios.filter((/** @type {any} */ x) => x.kind === 'own-cost')) {
-				progress(`node's own cost, ${s.short}, ${int(s.n)} items ...`);
-				await attempt(entry, s, () => runWorker({ ...s.job, role: s.job.worker, file: entry.path, dist: options.dist }, s.timeoutMs));
-				const row = entry.rows[entry.rows.length - 1];
-				if (!row.problem) progress(`  ${row.cpuUsPerItem.toFixed(2)} µs/item CPU (runs: ${row.cpuUsPerItemAll.map((/** @type {number} */ x) => x.toFixed(2)).join(', ')})`);
-			}
+		for (const { entry, s } of [...ofKind('own-cost'), ...ofKind('worker')]) {
+			progress(`${entry.module.title}: ${s.kind === 'own-cost' ? "node's own cost, " : ''}${s.short}${s.n ? `, ${int(s.n)} items` : ''} ...`);
+			await attempt(entry, s, () => runWorker({ ...s.job, role: s.job.worker, file: entry.path, dist: options.dist }, s.timeoutMs));
+			const row = entry.rows[entry.rows.length - 1];
+			if (!row.problem && s.kind === 'own-cost') progress(`  ${row.cpuUsPerItem.toFixed(2)} µs/item CPU (runs: ${row.cpuUsPerItemAll.map((/** @type {number} */ x) => x.toFixed(2)).join(', ')})`);
 		}
 		// Ratios against a baseline row (e.g. (b) one request per item against (a) batched).
 		for (const entry of plans) {
@@ -253,7 +285,7 @@ async function runAll(options, files) {
 		// Report in the order the plan lists them (estimated rows were filled in last).
 		const order = (/** @type {any} */ entry, /** @type {any} */ row) => entry.plan.scenarios.findIndex((/** @type {any} */ s) => `${entry.path}:${s.key}` === row.key);
 		for (const entry of plans) entry.rows.sort((x, y) => order(entry, x) - order(entry, y));
-		return { files: plans.map((entry) => ({ module: entry.module, rows: entry.rows })), sandboxCommands, failed };
+		return { files: plans.map((entry) => ({ module: entry.module, rows: entry.rows })), failed };
 	} finally {
 		fs.rmSync(tmp, { recursive: true, force: true });
 		tempDirs.delete(tmp);

@@ -33,12 +33,14 @@ function loadPackage(dist) {
 
 /**
  * @param {{ file: string, dist: string, url: string, token: string, crmOperation: string,
- *   workflow: any, warmups: any[], nodeName: string }} job
+ *   workflow: any, warmups: any[], nodeName: string, settleMs?: number }} job settleMs: a pause
+ *   after the warm-ups (a rate-limited sandbox forgets them before the measured run)
  */
 async function engineWorker(job) {
 	const gc = requireGc();
 	const { runWorkflow } = require(path.join(ROOT, 'test', 'engine'));
-	const itemOk = require(job.file).itemOk ?? (() => true);
+	const file = require(job.file);
+	const itemOk = file.itemOk ?? (() => true);
 	const types = loadPackage(job.dist);
 	const credentials = { wolkvoxCrmApi: { server: job.url, token: job.token, crmOperation: job.crmOperation } };
 	const run = (/** @type {any} */ workflow) => runWorkflow({ workflow, ...types, credentials });
@@ -47,6 +49,7 @@ async function engineWorker(job) {
 		const result = await run(warmup);
 		if (result.status !== 'success') throw new Error(`warm-up run ended with status ${result.status}`);
 	}
+	if (job.settleMs) await new Promise((resolve) => setTimeout(resolve, job.settleMs));
 
 	gc();
 	const base = process.memoryUsage();
@@ -69,7 +72,12 @@ async function engineWorker(job) {
 	const retainedHeap = process.memoryUsage().heapUsed - base.heapUsed;
 
 	const output = result.status === 'success' ? result.outputOf(job.nodeName) : [];
+	const task = result.run.data.resultData.runData[job.nodeName]?.[0];
 	return {
+		// The node's own execution time as n8n records it (what the editor shows under the node).
+		nodeMs: task?.executionTime,
+		hints: (task?.hints ?? []).map((/** @type {{ message: string }} */ hint) => hint.message),
+		summary: file.summarize ? file.summarize(output, job) : undefined,
 		status: result.status,
 		error: result.status === 'success' ? undefined : String(result.error?.message ?? result.status),
 		wallMs,

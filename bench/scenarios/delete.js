@@ -10,9 +10,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { int, mib } = require('../format');
 const { fakeHost, measureRuns } = require('../own-cost');
+const { nodeWorkflow, NODE_NAME } = require('../workflow');
 
-const NODE_NAME = 'Wolkvox CRM';
-const TRIGGER_NAME = 'When clicking Execute';
 const OPERATION = 'bulk';
 const MODULE = 'contacts';
 const WARMUP_MODULE = 'warmup';
@@ -29,27 +28,15 @@ const deleteOptions = (mode) => (mode === 'a' ? { batchAcrossItems: true, maxIds
 /** @param {'a' | 'b'} mode @param {number} n */
 const wantRequests = (mode, n) => (mode === 'a' ? Math.ceil(n / MAX_IDS) : n);
 
-/** @param {'a' | 'b'} mode @param {string} module @param {string[]} ids one item per id */
-function deleteWorkflow(mode, module, ids) {
-	return {
-		name: `bench ${mode}`,
-		nodes: [
-			{ id: 'trigger', name: TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'wolkvox',
-				name: NODE_NAME,
-				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrm',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module, multiple: false, recordIds: '={{ $json.id }}', options: deleteOptions(mode) },
-				credentials: { wolkvoxCrmApi: { id: '1', name: 'Wolkvox CRM account' } },
-				onError: 'stopWorkflow',
-			},
-		],
-		connections: { [TRIGGER_NAME]: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
-		pinData: { [TRIGGER_NAME]: ids.map((id) => ({ json: { id } })) },
-	};
-}
+/**
+ * Record → Delete with these options, one item per id.
+ * @param {Record<string, unknown>} options @param {string} module @param {string[]} ids
+ */
+const deleteWorkflow = (options, module, ids) =>
+	nodeWorkflow({
+		parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module, multiple: false, recordIds: '={{ $json.id }}', options },
+		items: ids.map((id) => ({ id })),
+	});
 
 /** What the sandbox saw for one scenario: requests, deletions, and anything else touched. */
 async function sandboxCheck(/** @type {{ n: number, mode: 'a' | 'b', ids: string[], total: number }} */ s, /** @type {any} */ sandbox) {
@@ -117,9 +104,9 @@ function plan(options) {
 						...s,
 						baseline,
 						job: {
-							workflow: deleteWorkflow(mode, MODULE, ids),
+							workflow: deleteWorkflow(deleteOptions(mode), MODULE, ids),
 							// Warm-up on another module: same code paths, records the measured run does not touch.
-							warmups: [0, 1].map((round) => deleteWorkflow(mode, WARMUP_MODULE, warmupIds.slice(round * warm, (round + 1) * warm))),
+							warmups: [0, 1].map((round) => deleteWorkflow(deleteOptions(mode), WARMUP_MODULE, warmupIds.slice(round * warm, (round + 1) * warm))),
 							nodeName: NODE_NAME,
 							crmOperation: OPERATION,
 						},
@@ -264,4 +251,9 @@ module.exports = {
 	itemOk,
 	workers: { ownCost },
 	targets,
+	// For other scenario files that delete records (scenarios/rate-limit.js).
+	deleteWorkflow,
+	NODE_NAME,
+	OPERATION,
+	DELETE_PATH,
 };
