@@ -74,4 +74,30 @@ describe('RequestScheduler', () => {
 		for (let index = 0; index < 100; index++) scheduler.noteAccepted();
 		expect(scheduler.pace).toBe(4);
 	});
+
+	test('a raise the server refuses makes the next raise wait twice as long (200, then 400 answers)', () => {
+		const scheduler = new RequestScheduler(1, 0);
+		for (let index = 0; index < 10; index++) scheduler.noteAccepted();
+		scheduler.noteRateLimited(undefined);
+		expect(scheduler.pace).toBe(10);
+		const acceptThenRefuse = (accepted: number) => {
+			for (let index = 0; index < accepted; index++) scheduler.noteAccepted();
+			const raised = scheduler.pace;
+			scheduler.noteRateLimited(undefined);
+			return raised;
+		};
+		// Raised to 11 after 100 answers, refused: back to 10.
+		expect(acceptThenRefuse(100)).toBe(11);
+		expect(scheduler.pace).toBe(10);
+		// Now 199 answers are not enough for a raise, 200 are.
+		expect(acceptThenRefuse(199)).toBe(10);
+		expect(scheduler.pace).toBe(9);
+		for (let index = 0; index < 200; index++) scheduler.noteAccepted();
+		expect(scheduler.pace).toBe(10);
+		scheduler.noteRateLimited(undefined);
+		for (let index = 0; index < 399; index++) scheduler.noteAccepted();
+		expect(scheduler.pace).toBe(9);
+		scheduler.noteAccepted();
+		expect(scheduler.pace).toBe(10);
+	});
 });

@@ -1,7 +1,12 @@
 import { sleep } from 'n8n-workflow';
 
-/** Answers without a rate limit after which a learned pace is raised by one, to find the server's real one. */
-const SUCCESSES_BEFORE_SPEEDING_UP = 100;
+/**
+ * Answers without a rate limit after which a learned pace is first raised by one, to find the
+ * server's real pace. Each raise the server refuses costs a rate-limit answer and its
+ * Retry-After, so after a refused raise the next one waits twice as long (up to the last).
+ */
+const FIRST_SPEED_UP_AFTER = 100;
+const LAST_SPEED_UP_AFTER = 100 * 2 ** 7;
 /** The most recent finish times kept; the pace can never be set above this. */
 const MAX_TRACKED = 1000;
 
@@ -36,6 +41,9 @@ export class RequestScheduler {
 	private readonly acceptedAt: number[] = [];
 	private learnedPace: number | undefined;
 	private acceptedSinceLearning = 0;
+	private speedUpAfter = FIRST_SPEED_UP_AFTER;
+	/** The pace was raised since the last rate limit: a limit now means the raise was too much. */
+	private raisedSinceLimit = false;
 	private pausedUntil = 0;
 
 	constructor(
@@ -69,9 +77,10 @@ export class RequestScheduler {
 		const now = Date.now();
 		this.acceptedAt.push(now);
 		while (this.acceptedAt.length > 0 && this.acceptedAt[0] < now - 1000) this.acceptedAt.shift();
-		if (this.learnedPace !== undefined && ++this.acceptedSinceLearning >= SUCCESSES_BEFORE_SPEEDING_UP) {
+		if (this.learnedPace !== undefined && ++this.acceptedSinceLearning >= this.speedUpAfter) {
 			this.learnedPace = Math.min(MAX_TRACKED, this.learnedPace + 1);
 			this.acceptedSinceLearning = 0;
+			this.raisedSinceLimit = true;
 		}
 	}
 
@@ -86,6 +95,8 @@ export class RequestScheduler {
 		const acceptedLastSecond = this.acceptedAt.filter((at) => at >= now - 1000).length;
 		// Nothing accepted in the last second (e.g. the limit was used up before the run): no pace to learn, only a wait.
 		if (acceptedLastSecond > 0) {
+			if (this.raisedSinceLimit) this.speedUpAfter = Math.min(LAST_SPEED_UP_AFTER, this.speedUpAfter * 2);
+			this.raisedSinceLimit = false;
 			this.learnedPace =
 				this.learnedPace === undefined ? acceptedLastSecond : Math.max(1, Math.min(this.learnedPace - 1, acceptedLastSecond));
 			this.acceptedSinceLearning = 0;
