@@ -110,6 +110,12 @@ const COUNT_KEYS = /** @type {const} */ ([
 	'dailyQuota', 'quotaUsed', 'maxIdsPerDelete', 'maxRecordsPerAnswer', 'maxRecordsPerInsert', 'maxAttachmentBytes',
 ]);
 
+/** Every option name (SandboxOptions): a misspelt one is refused, not silently ignored. */
+const OPTION_KEYS = [
+	'port', 'seed', 'token', ...COUNT_KEYS, 'latencyMs', 'deleteMode', 'notFoundNamesIds', 'rateLimit', 'faults',
+	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile',
+];
+
 /**
  * @param {NormalizedConfig} base
  * @param {Partial<SandboxOptions>} partial
@@ -118,6 +124,8 @@ const COUNT_KEYS = /** @type {const} */ ([
 function mergeConfig(base, partial) {
 	const cfg = { ...base };
 	const p = partial || {};
+	const unknown = Object.keys(p).filter((key) => !OPTION_KEYS.includes(key));
+	if (unknown.length > 0) throw new Error(`unknown sandbox option ${unknown.join(', ')} (known: ${OPTION_KEYS.join(', ')})`);
 	if (p.token !== undefined) {
 		if (typeof p.token !== 'string' || p.token === '') throw new Error('sandbox option token must be a non-empty string');
 		cfg.token = p.token;

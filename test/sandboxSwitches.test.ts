@@ -187,3 +187,15 @@ describe('sandbox: daily quota with quotaUsed', () => {
 		expect(changed.deleteMode).toBe('partial');
 	});
 });
+
+describe('sandbox: options', () => {
+	it('a misspelt option is refused with the known names, at start, in configure() and over HTTP; nothing changes', async () => {
+		await expect(start({ quota: 10 } as never)).rejects.toThrow(/^unknown sandbox option quota \(known: port, seed, token, dailyQuota, quotaUsed, /);
+		const sb = await start({ dailyQuota: 10 });
+		expect(() => sb.configure({ latency: 50, deleteMode: 'partial' } as never)).toThrow('unknown sandbox option latency');
+		const refused = await fetch(`${sb.url}/__sandbox/configure`, { method: 'POST', body: JSON.stringify({ faultRate: 1 }) });
+		expect(refused.status).toBe(400);
+		expect((await refused.json()).error).toMatch(/^unknown sandbox option faultRate/);
+		expect(sb.config()).toMatchObject({ dailyQuota: 10, deleteMode: 'allOrNothing', latencyMs: 0, faults: null });
+	});
+});

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function sandboxWith(contacts: Contact[], maxRecordsPerAnswer = 200): Promise<Sandbox> {
-	sandbox = await startSandbox({ maxRecordsPerAnswer, quota: 1_000_000, seed: { operations: { [OPERATION]: { contacts } } } });
+	sandbox = await startSandbox({ maxRecordsPerAnswer, dailyQuota: 1_000_000, seed: { operations: { [OPERATION]: { contacts } } } });
 	return sandbox;
 }
 
