@@ -195,7 +195,7 @@ describe('sandbox: options', () => {
 		expect(() => sb.configure({ latency: 50, deleteMode: 'partial' } as never)).toThrow('unknown sandbox option latency');
 		const refused = await fetch(`${sb.url}/__sandbox/configure`, { method: 'POST', body: JSON.stringify({ faultRate: 1 }) });
 		expect(refused.status).toBe(400);
-		expect((await refused.json()).error).toMatch(/^unknown sandbox option faultRate/);
+		expect(((await refused.json()) as Loose).error).toMatch(/^unknown sandbox option faultRate/);
 		expect(sb.config()).toMatchObject({ dailyQuota: 10, deleteMode: 'allOrNothing', latencyMs: 0, faults: null });
 	});
 });
