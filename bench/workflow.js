@@ -5,11 +5,14 @@
 const NODE_NAME = 'Wolkvox CRM';
 const TRIGGER_NAME = 'When clicking Execute';
 
+/** The credential the engine harness applies (test/engine); a real n8n gets the one it imported. */
+const BENCH_CREDENTIAL = { id: '1', name: 'Wolkvox CRM account' };
+
 /**
  * @param {{ parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>, nodeName?: string,
- *   settings?: Record<string, unknown> }} spec items: the trigger's pinned items (their `json`)
+ *   settings?: Record<string, unknown>, credential?: { id: string, name: string } }} spec items: the trigger's pinned items (their `json`)
  */
-function nodeWorkflow({ parameters, items, nodeName = NODE_NAME, settings }) {
+function nodeWorkflow({ parameters, items, nodeName = NODE_NAME, settings, credential = BENCH_CREDENTIAL }) {
 	return {
 		name: `bench ${parameters.operation}`,
 		nodes: [
@@ -21,7 +24,7 @@ function nodeWorkflow({ parameters, items, nodeName = NODE_NAME, settings }) {
 				typeVersion: 1,
 				position: [220, 0],
 				parameters,
-				credentials: { wolkvoxCrmApi: { id: '1', name: 'Wolkvox CRM account' } },
+				credentials: { wolkvoxCrmApi: { id: credential.id, name: credential.name } },
 				onError: 'stopWorkflow',
 			},
 		],
@@ -31,4 +34,4 @@ function nodeWorkflow({ parameters, items, nodeName = NODE_NAME, settings }) {
 	};
 }
 
-module.exports = { nodeWorkflow, NODE_NAME };
+module.exports = { nodeWorkflow, NODE_NAME, TRIGGER_NAME };

@@ -30,8 +30,8 @@ const install = require('./install');
 const { n8nHost } = require('./n8n');
 const { createResults, Fatal } = require('./results');
 
-const NODE = 'Wolkvox CRM';
-const TRIGGER = 'When clicking Execute';
+// The workflow is the bench's (Manual Trigger with pinned items → one Wolkvox CRM node).
+const { nodeWorkflow, NODE_NAME: NODE, TRIGGER_NAME: TRIGGER } = require('../../bench/workflow');
 const OPERATION = 'perf';
 const MODULE = 'contacts';
 const PER_SECOND = 10;
@@ -79,23 +79,14 @@ function seedRecords(generateRecords) {
 function workflow(run, ids, credential) {
 	return {
 		id: run.id,
-		name: `perf (${run.key}): ${run.label}`,
 		active: false,
-		nodes: [
-			{ id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'w',
-				name: NODE,
-				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrm',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module: MODULE, multiple: false, recordIds: '={{ $json.id }}', options: run.options },
-				credentials: { wolkvoxCrmApi: { id: credential.id, name: credential.name } },
-			},
-		],
-		connections: { [TRIGGER]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
-		pinData: { [TRIGGER]: ids.slice(0, run.n).map((id) => ({ json: { id } })) },
-		settings: {},
+		...nodeWorkflow({
+			parameters: { resource: 'record', operation: 'delete', crmOperation: OPERATION, module: MODULE, multiple: false, recordIds: '={{ $json.id }}', options: run.options },
+			items: ids.slice(0, run.n).map((id) => ({ id })),
+			settings: {},
+			credential,
+		}),
+		name: `perf (${run.key}): ${run.label}`,
 	};
 }
 

@@ -105,11 +105,10 @@ export class BatchPlan<Unit, Result> {
 
 	/** A unit of this target that no request has carried yet, taken out of its future request. */
 	takeUnsentUnit(target: Target): UnitState<Unit, Result> | undefined {
-		const sameTarget = (units: Array<UnitState<Unit, Result>>) =>
-			units.length > 0 && units[0].target.operation === target.operation && units[0].target.module === target.module;
-		const queued = this.queue.find((waiting) => sameTarget(waiting.units));
+		const targetKey = keyOfTarget(target);
+		const queued = this.queue.find((waiting) => waiting.units.length > 0 && keyOfTarget(waiting.target) === targetKey);
 		if (queued) return queued.units.pop();
-		return [...this.pending.values()].find(sameTarget)?.pop();
+		return this.pending.get(targetKey)?.pop();
 	}
 
 	/** Puts back a unit taken with takeUnsentUnit, to be sent with the others. */
