@@ -18,6 +18,8 @@ const USAGE = `Usage: node sandbox/server.js [options]
   --partial-deletes            delete the known ids and answer 200 (default: one unknown id → 404, nothing deleted)
   --not-found-names-none       a 404 RECORD NOT FOUND has data: null (default: data.wolkvox_id lists the unknown ids)
   --max-records N              records per query/queryDates answer (default 200; 0 = unlimited)
+  --reports-total              query/queryDates answers carry "Total records" (every match, also over the cap)
+  --newest-first               query/queryDates records newest first (default oldest first)
   --max-records-per-write N    elements per insertMany/updateMany (default 100; 0 = unlimited)
   --max-attachment-bytes N     decoded bytes per update attachment (default 10485760; 0 = unlimited)
   --rate-limit max/windowMs[/status]   per-IP sliding window, e.g. 5/1000/429
@@ -50,6 +52,8 @@ const SWITCH_FLAGS = Object.freeze({
 	'--errors-as-200': ['errorsAsHttp200', true],
 	'--partial-deletes': ['deleteMode', 'partial'],
 	'--not-found-names-none': ['notFoundNamesIds', false],
+	'--reports-total': ['reportsTotal', true],
+	'--newest-first': ['answerOrder', 'newestFirst'],
 });
 
 /**
@@ -119,6 +123,8 @@ function describeSwitches(c) {
 	if (c.deleteMode === 'partial') switches.push('partial deletes');
 	if (!c.notFoundNamesIds) switches.push('404s do not name ids');
 	switches.push(`max records/answer ${c.maxRecordsPerAnswer || 'unlimited'}`);
+	if (c.reportsTotal) switches.push('answers report totals');
+	if (c.answerOrder === 'newestFirst') switches.push('newest first');
 	switches.push(`max records/write ${c.maxRecordsPerInsert || 'unlimited'}`);
 	if (c.rateLimit) switches.push(`rate limit ${c.rateLimit.max}/${c.rateLimit.windowMs}ms → ${c.rateLimit.status}`);
 	if (c.faults) switches.push(`faults ${c.faults.rate} of [${c.faults.kinds.join(',')}] seed ${c.faults.seed}${c.faults.afterCommit ? ' after commit' : ''}`);

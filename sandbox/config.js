@@ -17,6 +17,9 @@ const FAULT_KINDS = Object.freeze(['http500', 'http502', 'http503', 'html', 'res
 /** @typedef {'allOrNothing' | 'partial'} DeleteMode */
 const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
 
+/** @typedef {'oldestFirst' | 'newestFirst'} AnswerOrder */
+const ANSWER_ORDERS = Object.freeze(['oldestFirst', 'newestFirst']);
+
 /**
  * @typedef {object} RateLimitOptions
  * @property {number} max        requests allowed per client IP inside the window
@@ -45,6 +48,8 @@ const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
  * @property {DeleteMode} [deleteMode]       'allOrNothing' (default): one unknown id → 404, nothing deleted; 'partial': known ids deleted
  * @property {boolean} [notFoundNamesIds]    true (default): a 404 RECORD NOT FOUND lists the unknown ids in data.wolkvox_id; false: data null
  * @property {number} [maxRecordsPerAnswer]  query/queryDates answers hold at most this many records (default 200; 0 = unlimited)
+ * @property {boolean} [reportsTotal]        query/queryDates answers carry "Total records": every match, also those over the cap (default false)
+ * @property {AnswerOrder} [answerOrder]     query/queryDates records oldest first (default) or newest first; the cap keeps the first ones
  * @property {number} [maxRecordsPerInsert]  elements per insertMany/updateMany (default 100; 0 = unlimited)
  * @property {number} [maxAttachmentBytes]   decoded bytes per update attachment (default 10 MiB; 0 = unlimited)
  * @property {RateLimitOptions | null} [rateLimit]
@@ -66,6 +71,8 @@ const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
  * @property {DeleteMode} deleteMode
  * @property {boolean} notFoundNamesIds
  * @property {number} maxRecordsPerAnswer
+ * @property {boolean} reportsTotal
+ * @property {AnswerOrder} answerOrder
  * @property {number} maxRecordsPerInsert
  * @property {number} maxAttachmentBytes
  * @property {{ max: number, windowMs: number, status: number } | null} rateLimit
@@ -87,6 +94,8 @@ const DEFAULT_CONFIG = Object.freeze({
 	deleteMode: /** @type {DeleteMode} */ ('allOrNothing'),
 	notFoundNamesIds: true,
 	maxRecordsPerAnswer: DEFAULT_MAX_RECORDS_PER_ANSWER,
+	reportsTotal: false,
+	answerOrder: /** @type {AnswerOrder} */ ('oldestFirst'),
 	maxRecordsPerInsert: DEFAULT_MAX_RECORDS_PER_INSERT,
 	maxAttachmentBytes: DEFAULT_MAX_ATTACHMENT_BYTES,
 	rateLimit: null,
@@ -112,7 +121,7 @@ const COUNT_KEYS = /** @type {const} */ ([
 
 /** Every option name (SandboxOptions): a misspelt one is refused, not silently ignored. */
 const OPTION_KEYS = [
-	'port', 'seed', 'token', ...COUNT_KEYS, 'latencyMs', 'deleteMode', 'notFoundNamesIds', 'rateLimit', 'faults',
+	'port', 'seed', 'token', ...COUNT_KEYS, 'latencyMs', 'deleteMode', 'notFoundNamesIds', 'reportsTotal', 'answerOrder', 'rateLimit', 'faults',
 	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile',
 ];
 
@@ -139,6 +148,11 @@ function mergeConfig(base, partial) {
 		cfg.deleteMode = p.deleteMode;
 	}
 	if (p.notFoundNamesIds !== undefined) cfg.notFoundNamesIds = Boolean(p.notFoundNamesIds);
+	if (p.reportsTotal !== undefined) cfg.reportsTotal = Boolean(p.reportsTotal);
+	if (p.answerOrder !== undefined) {
+		if (!ANSWER_ORDERS.includes(p.answerOrder)) throw new Error(`sandbox option answerOrder must be one of ${ANSWER_ORDERS.join(', ')}`);
+		cfg.answerOrder = p.answerOrder;
+	}
 	if (p.stallMs !== undefined) cfg.stallMs = nonNeg('stallMs', p.stallMs);
 	if (p.errorsAsHttp200 !== undefined) cfg.errorsAsHttp200 = Boolean(p.errorsAsHttp200);
 	if (p.ttlMs !== undefined) cfg.ttlMs = p.ttlMs === null || p.ttlMs === 0 ? null : nonNeg('ttlMs', p.ttlMs);

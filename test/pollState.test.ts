@@ -95,7 +95,7 @@ function simulate(
 
 describe('poll state: every record once', () => {
 	const overlap = 30;
-	const settings: PollSettings = { overlapSeconds: overlap, maxRemembered: 10_000 };
+	const settings: PollSettings = { overlapSeconds: overlap, maxRemembered: 10_000, answerCap: 100_000 };
 
 	it('emits every record created after activation exactly once, oldest first, and none from before', () => {
 		fc.assert(
@@ -121,7 +121,7 @@ describe('poll state: every record once', () => {
 				fc.array(stepArbitrary(overlap), { maxLength: 40 }),
 				fc.integer({ min: 1, max: 4 }),
 				(beforeOffsets, steps, maxRemembered) => {
-					const world = simulate({ overlapSeconds: overlap, maxRemembered }, beforeOffsets, 'newest', steps);
+					const world = simulate({ overlapSeconds: overlap, maxRemembered, answerCap: 100_000 }, beforeOffsets, 'newest', steps);
 					expect(world.emitted.length).toBe(new Set(world.emitted).size);
 					expect(world.emitted.filter((key) => key.startsWith('old-'))).toEqual([]);
 					expect(Object.keys(world.state.seen).length).toBeLessThanOrEqual(maxRemembered + 20);
@@ -133,7 +133,7 @@ describe('poll state: every record once', () => {
 });
 
 describe('poll state: examples', () => {
-	const settings: PollSettings = { overlapSeconds: 600, maxRemembered: 5000 };
+	const settings: PollSettings = { overlapSeconds: 600, maxRemembered: 5000, answerCap: 200 };
 
 	it('starts at the newest existing record and remembers the ids at that second', () => {
 		const state = startState(

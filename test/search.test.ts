@@ -259,7 +259,7 @@ describe('Record → Search by date range', () => {
 		const error = result.nodeError(NODE_NAME)!;
 		expect(error.message).toBe('At least 3 records were created within the same second, 2026-11-01 00:00:05');
 		expect(error.description).toBe(
-			'Item 0: one answer of the CRM holds at most 3 records (Max Records per Answer) and a range cannot be split below one second, so not every record of that second can be fetched. If your CRM sends more records per answer, raise Max Records per Answer; otherwise find those records with Search By: Field Value.',
+			'Item 0: the CRM\'s answer for that second held 3 records, as many as one answer is taken to hold (Max Records per Answer: 3), and a range cannot be split below one second, so not every record of that second can be fetched. No record of this item was output. If your CRM sends more records per answer, raise Max Records per Answer; otherwise find those records with Search By: Field Value.',
 		);
 	});
 

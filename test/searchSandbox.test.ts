@@ -73,7 +73,7 @@ describe('Record → Search against the sandbox (200 records per answer)', () =>
 		const failed = await search(dense, { searchBy: 'dateRange', ...SEPTEMBER, returnAll: true });
 		expect(failed.status).toBe('error');
 		expect(failed.nodeError(NODE_NAME)!.message).toBe('At least 200 records were created within the same second, 2023-09-10 00:00:00');
-		expect(failed.nodeError(NODE_NAME)!.description).toMatch(/^Item 0: one answer of the CRM holds at most 200 records/);
+		expect(failed.nodeError(NODE_NAME)!.description).toMatch(/^Item 0: the CRM's answer for that second held 200 records, as many as one answer is taken to hold \(Max Records per Answer: 200\)/);
 	}, 120_000);
 
 	test('Limit 50: one request asking for 50, the 50 oldest records', async () => {

@@ -126,7 +126,7 @@ describe('Wolkvox CRM Trigger: new records', () => {
 
 		const { error } = await trigger.poll();
 		expect(error.message).toBe(`Not every record created at ${crmTime(second)} could be fetched: at least 5 share that second`);
-		expect(error.description).toMatch(/^Item 0: one answer of the CRM holds at most 5 records \(Max Records per Answer\)/);
+		expect(error.description).toMatch(/^Item 0: the CRM's answer for that second held 5 records, as many as one answer is taken to hold \(Max Records per Answer: 5\)/);
 		const next = crm.add(1);
 		expect(await trigger.poll()).toEqual({ items: [expect.objectContaining({ json: expect.objectContaining({ wolkvox_id: next[0] }) })] });
 		expect(await trigger.poll()).toEqual({ items: null });

@@ -7,18 +7,21 @@
  *   on. So after half the budget no further request is started once some new records are
  *   complete: the paging engine asks the oldest range first, so every record before the range
  *   it is about to ask has been fetched. The poll emits those; the next one goes on from there.
- * - Crowded seconds: when one second holds a full answer (a bulk import), the range cannot be
- *   split further and the rest of that second cannot be fetched. The paging engine would stop
+ * - Crowded seconds: when the answer for one second may be incomplete (engine/completeness.ts:
+ *   a full answer, as in a bulk import, or a total larger than what it held), the range cannot
+ *   be split further and the rest of that second cannot be fetched. The paging engine would stop
  *   there; a trigger stopping there would stop for good. So the records the answer holds are
  *   kept, the second is reported, and the search goes on with the later ranges.
  */
+import { knownMatches, mayBeIncomplete } from '../WolkvoxCrm/engine/completeness';
 import { recordsInRange, type FetchRange } from '../WolkvoxCrm/engine/paging';
 import type { CrmRecord } from '../WolkvoxCrm/helpers/records';
 
-/** A second that held a full answer: `count` records came, more may exist. */
+/** A second whose answer may be incomplete: `held` records came, at least `count` exist. */
 export interface CrowdedSecond {
 	second: number;
 	count: number;
+	held: number;
 }
 
 /** What a poll fetched: every record of the window, or (`cutAt`) every record created before `cutAt`. */
@@ -52,9 +55,11 @@ export async function fetchWindow(fetch: FetchRange<CrmRecord>, search: WindowSe
 		// Once cut, the ranges still to ask are answered as empty, without a request.
 		if (cutAt !== undefined) return { records: [] };
 		const answer = await fetch(from, to, limit);
-		if (from !== to || answer.records.length < limit) return answer;
-		// A full second: keep all it gave, but hand the engine one record less so it goes on.
-		crowded.push({ second: from, count: answer.records.length });
+		const size = { count: answer.records.length, reportedTotal: answer.reportedTotal };
+		if (from !== to || !mayBeIncomplete(size, search.cap, limit)) return answer;
+		// An incomplete second: keep all it gave, but hand the engine a complete-looking answer
+		// (no total, and less than the limit) so that it goes on.
+		crowded.push({ second: from, count: knownMatches(size), held: size.count });
 		records.push(...answer.records.slice(limit - 1));
 		return { records: answer.records.slice(0, limit - 1) };
 	};

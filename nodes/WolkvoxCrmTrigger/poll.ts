@@ -7,14 +7,14 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { withOptions } from '../WolkvoxCrm/actions/record/common.fields';
-import type { FetchRange } from '../WolkvoxCrm/engine/paging';
+import { RangeTooDenseError, type FetchRange } from '../WolkvoxCrm/engine/paging';
 import { formatRange, formatWallSeconds, toWallSeconds } from '../WolkvoxCrm/helpers/dates';
 import { readAnswer, type CrmRecord } from '../WolkvoxCrm/helpers/records';
 import { simplifyRecord } from '../WolkvoxCrm/helpers/simplify';
 import { apiRequest, getConnection, type Connection } from '../WolkvoxCrm/transport';
 import { fetchWindow, type CrowdedSecond } from './fetchWindow';
 import { newestRecords } from './newestRecords';
-import { applyPoll, readState, startState, windowStart, type PollState, type SeenRecord } from './pollState';
+import { applyPoll, pollSettingsFor, readState, startState, windowStart, type PollState, type SeenRecord } from './pollState';
 
 const HOUR = 3600;
 // Every time zone's clock is between UTC-12 and UTC+14: with these margins a range holds the
@@ -38,6 +38,8 @@ interface StoredState extends Target, PollState {
 	crowdedSecond?: number;
 	/** A crowded second the next poll reports as its error, so that the loss is seen. */
 	report?: CrowdedSecond;
+	/** The most records the CRM's answers were seen to hold, when below Max Records per Answer. */
+	answerCap?: number;
 }
 
 function readTarget(this: IPollFunctions, connection: Connection): Target {
@@ -74,23 +76,42 @@ function readCap(options: IDataObject): number {
 }
 
 function crowdedSecondError(this: IPollFunctions, crowded: CrowdedSecond, cap: number): NodeOperationError {
+	// A report stored by 0.2.0 has no `held`: it held `count` records.
+	const dense = new RangeTooDenseError(crowded.second, crowded.count, cap, crowded.held ?? crowded.count);
 	return new NodeOperationError(
 		this.getNode(),
-		`Not every record created at ${formatWallSeconds(crowded.second, true)} could be fetched: at least ${crowded.count} share that second`,
+		`Not every record created at ${formatWallSeconds(crowded.second, true)} could be fetched: at least ${dense.count} share that second`,
 		{
 			itemIndex: 0,
-			description: `Item 0: one answer of the CRM holds at most ${cap} records (Max Records per Answer) and a date range cannot be split below one second. The trigger emitted the ${crowded.count} records it got of that second and went on with the later ones. Find the others with Record → Search (Search By: Field Value), or raise Max Records per Answer if your CRM sends more records per answer. The next poll goes on as usual.`,
+			description: `Item 0: ${dense.reason}, and a date range cannot be split below one second. The trigger emitted the ${dense.held} records it got of that second and went on with the later ones. Find the others with Record → Search (Search By: Field Value)${
+				dense.count > dense.held ? '' : ', or raise Max Records per Answer if your CRM sends more records per answer'
+			}. The next poll goes on as usual.`,
 		},
 	);
+}
+
+/** The answer cap the CRM showed: an answer that held fewer records than asked for while reporting more. */
+function shownCap(answer: { records: unknown[]; reportedTotal?: number }, limit: number): number | undefined {
+	const count = answer.records.length;
+	return count >= 1 && count < limit && (answer.reportedTotal ?? 0) > count ? count : undefined;
 }
 
 export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const connection = withOptions(await getConnection.call(this), options);
 	const target = readTarget.call(this, connection);
-	const cap = readCap(options);
-	const fetch: FetchRange<CrmRecord> = async (from, to, limit) =>
-		readAnswer(
+	const event = String(this.getNodeParameter('event', 'newRecord'));
+	const staticData = this.getWorkflowStaticData('node');
+	const stored = staticData[event] as Partial<StoredState> | undefined;
+	const sameTarget = stored?.operation === target.operation && stored?.module === target.module;
+	// A CRM whose answers hold fewer records than Max Records per Answer, as its totals showed, is
+	// asked as what it is: the window asked again then stays below half of its answers.
+	const maxPerAnswer = readCap(options);
+	const shown = sameTarget ? Number(stored?.answerCap) : NaN;
+	const cap = Number.isInteger(shown) && shown >= 1 ? Math.min(maxPerAnswer, shown) : maxPerAnswer;
+	let answerCap = cap;
+	const fetch: FetchRange<CrmRecord> = async (from, to, limit) => {
+		const answer = readAnswer(
 			await apiRequest.call(
 				this,
 				connection,
@@ -103,6 +124,10 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 				0,
 			),
 		);
+		answerCap = Math.min(answerCap, shownCap(answer, limit) ?? Infinity);
+		return answer;
+	};
+	const learned = () => (answerCap < maxPerAnswer ? { answerCap } : {});
 	const nowSecond = Math.floor(Date.now() / 1000);
 	const latest = nowSecond + AHEAD_OF_UTC;
 	const lookBackFrom = nowSecond - BEHIND_UTC - LOOK_BACK;
@@ -120,27 +145,24 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 		return toOutput(newest.slice(0, MANUAL_RECORDS).map((entry) => entry.record));
 	}
 
-	const event = String(this.getNodeParameter('event', 'newRecord'));
-	const staticData = this.getWorkflowStaticData('node');
-	const stored = staticData[event] as Partial<StoredState> | undefined;
-	const sameTarget = stored?.operation === target.operation && stored?.module === target.module;
 	const state = sameTarget ? readState(stored) : undefined;
 	if (!state) {
 		// First activation (or another module): start from the CRM's newest record, emit nothing.
 		const existing = (await newestRecords(fetch, lookBackFrom, latest, cap)).map(seenRecord);
-		const start = startState(existing, lookBackFrom);
+		const start = startState(existing, lookBackFrom, pollSettingsFor(answerCap));
 		// A crowded newest second is from before activation: nothing to report about it.
-		const crowded = existing.filter((record) => record.second === start.cursor).length >= cap;
-		staticData[event] = { ...target, ...start, ...(crowded ? { crowdedSecond: start.cursor } : {}) } satisfies StoredState;
+		const crowded = existing.filter((record) => record.second === start.cursor).length >= answerCap;
+		staticData[event] = { ...target, ...start, ...learned(), ...(crowded ? { crowdedSecond: start.cursor } : {}) } satisfies StoredState;
 		return null;
 	}
 	if (stored?.report) {
 		// Reported once, as a failed poll; the state has already moved on.
-		staticData[event] = { ...target, ...state, crowdedSecond: stored.report.second } satisfies StoredState;
+		staticData[event] = { ...target, ...state, ...learned(), crowdedSecond: stored.report.second } satisfies StoredState;
 		throw crowdedSecondError.call(this, stored.report, cap);
 	}
 
-	const from = windowStart(state);
+	const settings = pollSettingsFor(cap);
+	const from = windowStart(state, settings);
 	// getPollBudgetMs is missing in n8n versions before 2.x; they do not abandon polls.
 	const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : Infinity;
 	const { records, crowded } = await fetchWindow(fetch, {
@@ -149,10 +171,11 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 		cap,
 		stopAfter: Date.now() + budgetMs / 2,
 		now: Date.now,
-		holdsNew: (fetched) => applyPoll(state, fetched.map(seenRecord)).emit.length > 0,
+		holdsNew: (fetched) => applyPoll(state, fetched.map(seenRecord), settings).emit.length > 0,
 		secondOf: createdSecond,
 	});
-	const { emit, next } = applyPoll(state, records.map(seenRecord));
+	// The settings the window was asked with (what this poll learnt of the answers counts from the next one).
+	const { emit, next } = applyPoll(state, records.map(seenRecord), settings);
 	const reported = stored?.crowdedSecond;
 	const unreported = crowded.filter((entry) => reported === undefined || entry.second > reported);
 	const report = unreported.pop();
@@ -160,6 +183,7 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 	staticData[event] = {
 		...target,
 		...next,
+		...learned(),
 		...(report ? { crowdedSecond: report.second, report } : reported === undefined ? {} : { crowdedSecond: reported }),
 	} satisfies StoredState;
 	return toOutput(emit.map((index) => records[index]));

@@ -9,8 +9,11 @@
  * - Each poll asks again from `cursor - overlap` (records can show up late, and a range bound
  *   may be read loosely), and `seen` remembers the records of that window, so a record is
  *   emitted once: not lost when several share a second, not repeated by the overlap.
+ * - The window asked again holds fewer known records than `windowRecords` (about half of what
+ *   one answer holds): after a burst it starts just after the newest records instead, so that a
+ *   poll with nothing new is one answer that is not full, one API call, whatever came before.
  * - `floor`: nothing created before it is ever emitted (set at activation: no flood of old
- *   records; raised when `seen` is full, so that forgetting never means repeating).
+ *   records; raised with the window, so that forgetting never means repeating).
  * - A failed poll changes nothing: the caller stores the next state only after a poll worked.
  */
 
@@ -33,18 +36,37 @@ export interface PollSettings {
 	overlapSeconds: number;
 	/** The most keys `seen` holds (a few more when they share the oldest kept second). */
 	maxRemembered: number;
+	/** The most records one answer holds: the window asked again holds fewer than half of that. */
+	answerCap: number;
 }
 
-export const DEFAULT_POLL_SETTINGS: PollSettings = { overlapSeconds: 10 * 60, maxRemembered: 5000 };
+export const DEFAULT_POLL_SETTINGS: PollSettings = { overlapSeconds: 10 * 60, maxRemembered: 5000, answerCap: 200 };
 
-/** The first second the next poll asks for. */
+/** The settings for answers of at most `answerCap` records. */
+export function pollSettingsFor(answerCap: number): PollSettings {
+	return { ...DEFAULT_POLL_SETTINGS, answerCap };
+}
+
+/**
+ * The first second the next poll asks for: `overlap` before the cursor, but late enough that
+ * fewer than half an answer of known records lie in the window. The cursor's own second is
+ * always asked again (records may still be made in it), unless it already held a full answer:
+ * asking it again could not bring the rest of it.
+ */
 export function windowStart(state: PollState, settings: PollSettings = DEFAULT_POLL_SETTINGS): number {
-	return Math.max(state.floor, state.cursor - settings.overlapSeconds);
+	const byTime = Math.max(state.floor, state.cursor - settings.overlapSeconds);
+	const known = Object.values(state.seen)
+		.filter((second) => second >= byTime)
+		.sort((a, b) => b - a);
+	if (known.filter((second) => second === state.cursor).length >= settings.answerCap) return Math.max(byTime, state.cursor + 1);
+	const most = Math.max(1, Math.floor(settings.answerCap / 2));
+	return known.length < most ? byTime : Math.max(byTime, Math.min(state.cursor, known[most - 1] + 1));
 }
 
-/** Keeps the keys of the window, at most about `maxRemembered` of them, raising the floor when it must drop some. */
+/** Keeps the keys of the window, at most about `maxRemembered` of them, raising the floor to the window's start. */
 function remember(cursor: number, floor: number, seen: Map<string, number>, settings: PollSettings): PollState {
-	const start = Math.max(floor, cursor - settings.overlapSeconds);
+	const start = windowStart({ cursor, floor, seen: Object.fromEntries(seen) }, settings);
+	floor = Math.max(floor, start);
 	const kept = [...seen].filter(([, second]) => second >= start).sort(([, a], [, b]) => b - a);
 	if (kept.length > settings.maxRemembered) {
 		// Forget the oldest seconds whole, and never emit anything older again.

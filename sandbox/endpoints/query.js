@@ -3,8 +3,8 @@
 
 /**
  * custom/query.php (one field = one value, exact) and custom/queryDates.php (creation date range).
- * Both answers are capped at maxRecordsPerAnswer; the rest is left out without a word, since the
- * real API's paging is not published.
+ * Both answers are capped at maxRecordsPerAnswer; the rest is left out without a word unless
+ * reportsTotal is on, since the real API's paging is not published.
  */
 
 const { copyJson, invalid, normalizeCrmDate, ok, required, requireKeys } = require('../util');
@@ -14,13 +14,19 @@ const { findModule } = require('../records');
 /** @typedef {import('../records').CrmRecord} CrmRecord */
 
 /**
- * The answer both query endpoints give: `code` the string "200", at most `cap` records (0 = no cap).
- * @param {CrmRecord[]} hits @param {number} cap @param {import('../log').LogEntry} entry @returns {ApiResult}
+ * The answer both query endpoints give: `code` the string "200", the hits in the configured
+ * order (they come oldest first), at most `cap` of them (0 = no cap), and with `reportsTotal`
+ * a "Total records" count of every hit.
+ * @param {CrmRecord[]} hits @param {number} cap @param {import('../config').NormalizedConfig} cfg
+ * @param {import('../log').LogEntry} entry @returns {ApiResult}
  */
-function answer(hits, cap, entry) {
-	const returned = cap > 0 ? hits.slice(0, cap) : hits;
+function answer(hits, cap, cfg, entry) {
+	const ordered = cfg.answerOrder === 'newestFirst' ? [...hits].reverse() : hits;
+	const returned = cap > 0 ? ordered.slice(0, cap) : ordered;
 	entry.recordsReturned = returned.length;
-	return ok('200', `${returned.length} records were are found`, returned.map((r) => copyJson(r)));
+	const result = ok('200', `${returned.length} records were are found`, returned.map((r) => copyJson(r)));
+	if (cfg.reportsTotal) result.body['Total records'] = hits.length;
+	return result;
 }
 
 /** @param {unknown} stored @param {string} wanted */
@@ -48,7 +54,7 @@ const query = {
 		const hits = [];
 		// store order = creation order; typed fields ({value, ...}) match on .value
 		for (const rec of m.records.values()) if (matches(rec[body.field], wanted)) hits.push(rec);
-		return answer(hits, cfg.maxRecordsPerAnswer, entry);
+		return answer(hits, cfg.maxRecordsPerAnswer, cfg, entry);
 	},
 };
 
@@ -95,7 +101,7 @@ const queryDates = {
 		// oldest first; Array.prototype.sort is stable, so equal seconds keep creation order
 		hits.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 		const caps = [limit, cfg.maxRecordsPerAnswer].filter((c) => c > 0);
-		return answer(hits.map((h) => h.rec), caps.length ? Math.min(...caps) : 0, entry);
+		return answer(hits.map((h) => h.rec), caps.length ? Math.min(...caps) : 0, cfg, entry);
 	},
 };
 

@@ -49,6 +49,10 @@ export interface FakeCrm {
 	cap: number;
 	/** Read a minute-precision `to` as its last second (the other reading of the real API). */
 	minuteMeansEnd?: boolean;
+	/** Answers carry "Total records": every match, also those over the cap. */
+	reportsTotal?: boolean;
+	/** Newest records first (the cap then keeps the newest). */
+	newestFirst?: boolean;
 }
 
 /** What queryDates.php answers for this body. */
@@ -60,7 +64,9 @@ export function answerQueryDates(crm: FakeCrm, body: Record<string, unknown>) {
 		const created = boundSeconds(String(record.wolkvox_fecha_creacion));
 		return created >= from && created <= to;
 	});
-	return foundAnswer(hits.slice(0, Math.min(limit, crm.cap)));
+	if (crm.newestFirst) hits.reverse();
+	const answer = foundAnswer(hits.slice(0, Math.min(limit, crm.cap)));
+	return crm.reportsTotal ? { ...answer, 'Total records': hits.length } : answer;
 }
 
 /** Answers every queryDates.php request from the fake CRM and keeps the bodies. */

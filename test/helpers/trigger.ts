@@ -40,10 +40,13 @@ export class FakeCrm {
 	/**
 	 * @param cap the most records one answer holds (the real API's is not published)
 	 * @param hoursFromUtc the fake CRM's clock: its wall time is UTC plus this
+	 * @param answers what else is unpublished: whether answers carry "Total records" (every
+	 *   match, also over the cap), and their order (the cap keeps the first records)
 	 */
 	constructor(
 		readonly cap = 200,
 		readonly hoursFromUtc = 0,
+		readonly answers: { reportsTotal?: boolean; newestFirst?: boolean } = {},
 	) {
 		nock(ORIGIN)
 			.persist()
@@ -84,14 +87,16 @@ export class FakeCrm {
 		const from = wallSecondOf(String(body.from));
 		const to = wallSecondOf(String(body.to));
 		const limit = Math.min(Number(body.limit ?? Infinity), this.cap);
-		const hits = this.records
+		const matches = this.records
 			.filter((record) => {
 				const second = wallSecondOf(String(record.wolkvox_fecha_creacion));
 				return second >= from && second <= to;
 			})
-			.sort((a, b) => wallSecondOf(String(a.wolkvox_fecha_creacion)) - wallSecondOf(String(b.wolkvox_fecha_creacion)))
-			.slice(0, limit);
-		return [200, { code: '200', error: 'null', msg: `${hits.length} records were are found`, data: hits }];
+			.sort((a, b) => wallSecondOf(String(a.wolkvox_fecha_creacion)) - wallSecondOf(String(b.wolkvox_fecha_creacion)));
+		if (this.answers.newestFirst) matches.reverse();
+		const hits = matches.slice(0, limit);
+		const total = this.answers.reportsTotal ? { 'Total records': matches.length } : {};
+		return [200, { code: '200', error: 'null', msg: `${hits.length} records were are found`, data: hits, ...total }];
 	}
 }
 

@@ -1,8 +1,10 @@
 /**
  * "Every record of a date range", although one answer of the CRM holds only so many records
- * and its paging is unpublished. An answer that is full (as many records as asked for, or more,
- * or a total saying there are more) may have been cut, so its range is split in two and each
- * half asked again, down to single seconds. Pure: no n8n, no HTTP; the caller passes `fetch`.
+ * and its paging is unpublished. An answer that may be incomplete (completeness.ts: as many
+ * records as one answer holds or as were asked for, or a total saying there are more) has its
+ * range split in two and each half asked again, down to single seconds; a single second that is
+ * still incomplete is an error, never a success with part of its records. Pure: no n8n, no
+ * HTTP; the caller passes `fetch`.
  *
  * Used by Record → Search and meant for the trigger ("every record created since the last
  * poll"): `for await (const record of recordsInRange(fetch, { from, to, cap })) …`.
@@ -13,6 +15,8 @@
  * - Records come out as soon as an answer brings them, oldest range first; only a Set of ids
  *   and the ranges still to ask are held.
  */
+
+import { knownMatches, mayBeIncomplete } from './completeness';
 
 /** What one API call over [from, to] answered. */
 export interface RangeAnswer<T> {
@@ -30,23 +34,32 @@ export interface RangeSearch {
 	from: number;
 	/** Last second of the range (inclusive). */
 	to: number;
-	/** The most records one answer of the CRM holds; an answer this full may have been cut. */
+	/** The most records one answer of the CRM holds (Max Records per Answer). */
 	cap: number;
 	/** Stop after this many distinct records; undefined = all of them. */
 	limit?: number;
 }
 
-/** More records share one second than one answer holds: that second cannot be split further. */
+/** The answer for one second may be incomplete: that second cannot be split further. */
 export class RangeTooDenseError extends Error {
 	constructor(
 		/** The second (wall-clock seconds). */
 		readonly second: number,
-		/** How many records the answer for that second held (at least the cap). */
+		/** How many records at least share the second: the answer's total when larger than what it held. */
 		readonly count: number,
 		readonly cap: number,
+		/** How many records the answer for that second held. */
+		readonly held: number = count,
 	) {
-		super(`At least ${count} records share one second, more than one answer holds (${cap})`);
+		super(`At least ${count} records share one second; one answer held ${held} (Max Records per Answer ${cap})`);
 		this.name = 'RangeTooDenseError';
+	}
+
+	/** Why the answer for that second may be incomplete, in the words Search and the trigger show. */
+	get reason(): string {
+		return this.count > this.held
+			? `the CRM's answer for that second held ${this.held} records but reported ${this.count}`
+			: `the CRM's answer for that second held ${this.held} records, as many as one answer is taken to hold (Max Records per Answer: ${this.cap})`;
 	}
 }
 
@@ -87,10 +100,9 @@ export async function* recordsInRange<T>(fetch: FetchRange<T>, search: RangeSear
 			if (++given >= wanted) return;
 		}
 
-		const count = answer.records.length;
-		const saysMore = answer.reportedTotal !== undefined && answer.reportedTotal > count;
-		if (count < limit && !(saysMore && from < to)) continue;
-		if (from === to) throw new RangeTooDenseError(from, count, cap);
+		const size = { count: answer.records.length, reportedTotal: answer.reportedTotal };
+		if (!mayBeIncomplete(size, cap, limit)) continue;
+		if (from === to) throw new RangeTooDenseError(from, knownMatches(size), cap, size.count);
 		if (to - from === 1) {
 			pending.push([to, to], [from, from]);
 		} else {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { mayBeIncomplete } from '../../engine/completeness';
 import { recordsInRange, RangeTooDenseError, type FetchRange } from '../../engine/paging';
 import { runPerItem } from '../../engine/perItem';
 import { formatRange, formatWallSeconds, InvalidDateError, toWallSeconds } from '../../helpers/dates';
@@ -190,7 +191,9 @@ function denseRangeError(this: IExecuteFunctions, error: RangeTooDenseError, ite
 		`At least ${error.count} records were created within the same second, ${formatWallSeconds(error.second, true)}`,
 		{
 			itemIndex,
-			description: `Item ${itemIndex}: one answer of the CRM holds at most ${error.cap} records (Max Records per Answer) and a range cannot be split below one second, so not every record of that second can be fetched. If your CRM sends more records per answer, raise Max Records per Answer; otherwise find those records with Search By: Field Value.`,
+			description: `Item ${itemIndex}: ${error.reason}, and a range cannot be split below one second, so not every record of that second can be fetched. No record of this item was output. ${
+				error.count > error.held ? '' : 'If your CRM sends more records per answer, raise Max Records per Answer; otherwise '
+			}find those records with Search By: Field Value.`,
 		},
 	);
 }
@@ -223,9 +226,9 @@ export const execute: OperationExecute = async function (connection, items) {
 		if (search.by === 'fieldValue') {
 			// No range to split: a full answer can only be reported.
 			const answer = await request(search, itemIndex, 'custom/query.php', { field: search.field, value: search.value });
-			const full = answer.records.length >= cap || (answer.reportedTotal ?? 0) > answer.records.length;
+			const incomplete = mayBeIncomplete({ count: answer.records.length, reportedTotal: answer.reportedTotal }, cap);
 			answer.records.slice(0, search.wanted).forEach(add);
-			if (full && output.length < (search.wanted ?? Infinity)) possiblyCut.push(itemIndex);
+			if (incomplete && output.length < (search.wanted ?? Infinity)) possiblyCut.push(itemIndex);
 			return output;
 		}
 
