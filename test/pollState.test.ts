@@ -50,6 +50,8 @@ function answerFor(visible: SeenRecord[], from: number, step: { seed: number; lo
 interface World {
 	before: SeenRecord[];
 	after: SeenRecord[];
+	/** Records that showed up already older than the window the next poll asks. */
+	unreachable: string[];
 	emitted: string[];
 	orderBroken: boolean;
 	state: PollState;
@@ -68,6 +70,7 @@ function simulate(
 	let state = startState(existing, ACTIVATION - 500, settings);
 	const visible: SeenRecord[] = [...before];
 	const after: SeenRecord[] = [];
+	const unreachable: string[] = [];
 	const emitted: string[] = [];
 	let orderBroken = false;
 	let clock = ACTIVATION;
@@ -86,11 +89,12 @@ function simulate(
 			const record = { key: `new-${stepIndex}-${index}`, second: Math.max(ACTIVATION, clock - late) };
 			visible.push(record);
 			after.push(record);
+			if (record.second < windowStart(state, settings)) unreachable.push(record.key);
 		});
 		if (!step.pollFails) poll(step);
 	});
 	poll({ seed: 1, looseSeconds: 0, repeats: 0 });
-	return { before, after, emitted, orderBroken, state };
+	return { before, after, unreachable, emitted, orderBroken, state };
 }
 
 describe('poll state: every record once', () => {
@@ -128,6 +132,32 @@ describe('poll state: every record once', () => {
 				},
 			),
 			{ numRuns: 300 },
+		);
+	});
+});
+
+describe('poll state: the window asked again holds less than half an answer', () => {
+	it('never emits twice; misses only records that showed up older than the window; a quiet window is one answer', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 8 }),
+				fc.array(stepArbitrary(30), { maxLength: 40 }),
+				fc.integer({ min: 1, max: 8 }),
+				(beforeOffsets, steps, answerCap) => {
+					const settings: PollSettings = { overlapSeconds: 30, maxRemembered: 10_000, answerCap };
+					const world = simulate(settings, beforeOffsets, 'newest', steps);
+					expect(world.emitted.length).toBe(new Set(world.emitted).size);
+					expect(world.emitted.filter((key) => key.startsWith('old-'))).toEqual([]);
+					const missed = world.after.map((record) => record.key).filter((key) => !world.emitted.includes(key));
+					expect(missed.filter((key) => !world.unreachable.includes(key))).toEqual([]);
+					// What the next poll asks again: fewer known records than half an answer, or only the cursor's second.
+					const start = windowStart(world.state, settings);
+					const known = Object.values(world.state.seen).filter((second) => second >= start);
+					const atCursor = known.filter((second) => second === world.state.cursor).length;
+					expect(known.length < Math.max(1, Math.floor(answerCap / 2)) || known.length === atCursor).toBe(true);
+				},
+			),
+			{ numRuns: 400 },
 		);
 	});
 });

@@ -143,7 +143,7 @@ describe('Record → Search by field value', () => {
 		);
 		expect(result.outputOf(NODE_NAME)).toHaveLength(10);
 		expect(hintsOf(result)).toStrictEqual([
-			"The CRM's answer for item(s) 0, 1 held 5 or more records, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.",
+			"The CRM's answer for item(s) 0, 1 may be incomplete: it held as many records as one answer holds (Max Records per Answer: 5) or reported more than it held. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.",
 		]);
 	});
 

@@ -192,8 +192,10 @@ function denseRangeError(this: IExecuteFunctions, error: RangeTooDenseError, ite
 		{
 			itemIndex,
 			description: `Item ${itemIndex}: ${error.reason}, and a range cannot be split below one second, so not every record of that second can be fetched. No record of this item was output. ${
-				error.count > error.held ? '' : 'If your CRM sends more records per answer, raise Max Records per Answer; otherwise '
-			}find those records with Search By: Field Value.`,
+				error.count > error.held
+					? 'Find those records with Search By: Field Value.'
+					: 'If your CRM sends more records per answer, raise Max Records per Answer; otherwise find those records with Search By: Field Value.'
+			}`,
 		},
 	);
 }
@@ -252,7 +254,7 @@ export const execute: OperationExecute = async function (connection, items) {
 		possiblyCut.sort((a, b) => a - b);
 		addHint.call(
 			this,
-			`The CRM's answer for item(s) ${possiblyCut.join(', ')} held ${cap} or more records, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.`,
+			`The CRM's answer for item(s) ${possiblyCut.join(', ')} may be incomplete: it held as many records as one answer holds (Max Records per Answer: ${cap}) or reported more than it held. Narrow the search with a more specific field and value, or use Search By: Date Range, which fetches every record of a range.`,
 		);
 	}
 	return output;
