@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { knownMatches, mayBeIncomplete } from '../nodes/WolkvoxCrm/engine/completeness';
 import { recordsInRange, RangeTooDenseError } from '../nodes/WolkvoxCrm/engine/paging';
 import { formatRange } from '../nodes/WolkvoxCrm/helpers/dates';
-import { readAnswer } from '../nodes/WolkvoxCrm/helpers/records';
+import { createdSecondOf, readAnswer } from '../nodes/WolkvoxCrm/helpers/records';
 import { generateRecords, startSandbox } from '../sandbox/server';
 import { NODE_NAME, run } from './helpers/node';
 import { answerQueryDates, recordsAt, searchWorkflow, stamp, type FakeCrm } from './helpers/search';
@@ -47,7 +47,7 @@ describe('mayBeIncomplete: the one rule', () => {
 const START = Date.UTC(2026, 10, 1) / 1000;
 
 /** The range engine against a fake CRM whose cap, totals and order are its own; the node's cap is `nodeCap`. */
-async function searchRange(crm: FakeCrm, nodeCap: number, from: number, to: number) {
+async function searchRange(crm: FakeCrm, nodeCap: number, from: number, to: number, splitAtRecords = false) {
 	const answers: number[] = [];
 	const fetch = async (a: number, b: number, limit: number) => {
 		const answer = readAnswer(answerQueryDates(crm, { ...formatRange(a, b), limit }));
@@ -56,7 +56,8 @@ async function searchRange(crm: FakeCrm, nodeCap: number, from: number, to: numb
 	};
 	const given: Array<Record<string, unknown>> = [];
 	try {
-		for await (const record of recordsInRange(fetch, { from, to, cap: nodeCap })) given.push(record);
+		const secondOf = splitAtRecords ? createdSecondOf : undefined;
+		for await (const record of recordsInRange(fetch, { from, to, cap: nodeCap, secondOf })) given.push(record);
 		return { given, answers };
 	} catch (error) {
 		return { given, answers, error };
@@ -64,7 +65,7 @@ async function searchRange(crm: FakeCrm, nodeCap: number, from: number, to: numb
 }
 
 describe('range engine: the server cap below, equal to or above the node setting', () => {
-	test('every record exactly once, or the one-second error, unless the server cuts below the setting without a total', async () => {
+	test('every record exactly once, or the one-second error, unless the server cuts below the setting without a total (split at the middle or where the records are)', async () => {
 		await fc.assert(
 			fc.asyncProperty(
 				fc.array(fc.integer({ min: 0, max: 5_000 }), { maxLength: 250 }),
@@ -72,11 +73,12 @@ describe('range engine: the server cap below, equal to or above the node setting
 				fc.integer({ min: -10, max: 10 }),
 				fc.boolean(),
 				fc.boolean(),
-				async (seconds, nodeCap, difference, reportsTotal, newestFirst) => {
+				fc.boolean(),
+				async (seconds, nodeCap, difference, reportsTotal, newestFirst, splitAtRecords) => {
 					const serverCap = Math.max(1, nodeCap + difference);
 					const records = recordsAt(seconds.map((second) => START + second));
 					const crm: FakeCrm = { records, cap: serverCap, reportsTotal, newestFirst };
-					const { given, answers, error } = await searchRange(crm, nodeCap, START, START + 5_000);
+					const { given, answers, error } = await searchRange(crm, nodeCap, START, START + 5_000, splitAtRecords);
 					const ids = given.map((record) => record.wolkvox_id);
 					expect(new Set(ids).size).toBe(ids.length);
 

@@ -8,8 +8,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { withOptions } from '../WolkvoxCrm/actions/record/common.fields';
 import { RangeTooDenseError, type FetchRange } from '../WolkvoxCrm/engine/paging';
-import { formatRange, formatWallSeconds, toWallSeconds } from '../WolkvoxCrm/helpers/dates';
-import { readAnswer, type CrmRecord } from '../WolkvoxCrm/helpers/records';
+import { formatRange, formatWallSeconds } from '../WolkvoxCrm/helpers/dates';
+import { createdSecondOf, readAnswer, type CrmRecord } from '../WolkvoxCrm/helpers/records';
 import { simplifyRecord } from '../WolkvoxCrm/helpers/simplify';
 import { apiRequest, getConnection, type Connection } from '../WolkvoxCrm/transport';
 import { fetchWindow, type CrowdedSecond } from './fetchWindow';
@@ -54,20 +54,11 @@ function readTarget(this: IPollFunctions, connection: Connection): Target {
 	return { operation, module };
 }
 
-/** The record's creation time as wall-clock seconds, if it has a readable one. */
-function createdSecond(record: CrmRecord): number | undefined {
-	try {
-		return toWallSeconds(record.wolkvox_fecha_creacion, 'UTC');
-	} catch {
-		return undefined;
-	}
-}
-
 function seenRecord(record: CrmRecord): SeenRecord {
 	const id = record.wolkvox_id;
 	// Records without an id are told apart by their content.
 	const key = typeof id === 'string' || typeof id === 'number' ? String(id) : JSON.stringify(record);
-	return { key, second: createdSecond(record) };
+	return { key, second: createdSecondOf(record) };
 }
 
 function readCap(options: IDataObject): number {
@@ -140,7 +131,7 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 	if (this.getMode() === 'manual') {
 		// A sample to map fields from, newest first; the state of the active trigger is not touched.
 		const newest = (await newestRecords(fetch, lookBackFrom, latest, cap))
-			.map((record, index) => ({ record, index, second: createdSecond(record) ?? -Infinity }))
+			.map((record, index) => ({ record, index, second: createdSecondOf(record) ?? -Infinity }))
 			.sort((a, b) => b.second - a.second || a.index - b.index);
 		return toOutput(newest.slice(0, MANUAL_RECORDS).map((entry) => entry.record));
 	}
@@ -172,7 +163,7 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 		stopAfter: Date.now() + budgetMs / 2,
 		now: Date.now,
 		holdsNew: (fetched) => applyPoll(state, fetched.map(seenRecord), settings).emit.length > 0,
-		secondOf: createdSecond,
+		secondOf: createdSecondOf,
 	});
 	// The settings the window was asked with (what this poll learnt of the answers counts from the next one).
 	const { emit, next } = applyPoll(state, records.map(seenRecord), settings);

@@ -29,7 +29,7 @@ export interface RangeAnswer<T> {
 /** One API call: the records created within [from, to], at most `limit` of them. */
 export type FetchRange<T> = (from: number, to: number, limit: number) => Promise<RangeAnswer<T>>;
 
-export interface RangeSearch {
+export interface RangeSearch<T = unknown> {
 	/** First second of the range (wall-clock seconds, inclusive). */
 	from: number;
 	/** Last second of the range (inclusive). */
@@ -38,6 +38,8 @@ export interface RangeSearch {
 	cap: number;
 	/** Stop after this many distinct records; undefined = all of them. */
 	limit?: number;
+	/** The record's creation second, when readable: an incomplete range is then split where its records are. */
+	secondOf?: (record: T) => number | undefined;
 }
 
 /** The answer for one second may be incomplete: that second cannot be split further. */
@@ -74,7 +76,7 @@ function idOf(record: unknown): string | undefined {
  * RangeTooDenseError when one second holds an answer's worth of records, and whatever
  * `fetch` throws.
  */
-export async function* recordsInRange<T>(fetch: FetchRange<T>, search: RangeSearch): AsyncGenerator<T> {
+export async function* recordsInRange<T>(fetch: FetchRange<T>, search: RangeSearch<T>): AsyncGenerator<T> {
 	const cap = Math.max(1, Math.floor(search.cap));
 	const wanted = search.limit === undefined ? Infinity : Math.max(0, Math.floor(search.limit));
 	// Asking for no more than is wanted lets a small limit finish in one call.
@@ -106,8 +108,21 @@ export async function* recordsInRange<T>(fetch: FetchRange<T>, search: RangeSear
 		if (to - from === 1) {
 			pending.push([to, to], [from, from]);
 		} else {
-			const middle = Math.floor((from + to) / 2);
+			const middle = splitSecond(answer.records, from, to, search.secondOf);
 			pending.push([middle, to], [from, middle]);
 		}
 	}
+}
+
+/**
+ * Where to split [from, to] (to - from >= 2), strictly inside it: at the median creation second
+ * of the records the answer held, when readable, so that each half holds about half of them
+ * whatever order the CRM sends them in and however far the range reaches past the newest
+ * record; else at the middle of the range.
+ */
+function splitSecond<T>(records: T[], from: number, to: number, secondOf?: (record: T) => number | undefined): number {
+	const seconds = secondOf ? records.map(secondOf).filter((second): second is number => second !== undefined && second > from && second < to) : [];
+	if (seconds.length === 0) return Math.floor((from + to) / 2);
+	seconds.sort((a, b) => a - b);
+	return seconds[Math.floor((seconds.length - 1) / 2)];
 }

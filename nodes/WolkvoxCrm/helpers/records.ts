@@ -4,7 +4,18 @@
  * at all ("0 records were are found"). Pure.
  */
 
+import { toWallSeconds } from './dates';
+
 export type CrmRecord = Record<string, unknown>;
+
+/** The record's creation time (wolkvox_fecha_creacion) as wall-clock seconds, if readable. */
+export function createdSecondOf(record: CrmRecord): number | undefined {
+	try {
+		return toWallSeconds(record.wolkvox_fecha_creacion, 'UTC');
+	} catch {
+		return undefined;
+	}
+}
 
 function isRecord(value: unknown): value is CrmRecord {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);

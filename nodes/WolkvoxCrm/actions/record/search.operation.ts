@@ -5,7 +5,7 @@ import { mayBeIncomplete } from '../../engine/completeness';
 import { recordsInRange, RangeTooDenseError, type FetchRange } from '../../engine/paging';
 import { runPerItem } from '../../engine/perItem';
 import { formatRange, formatWallSeconds, InvalidDateError, toWallSeconds } from '../../helpers/dates';
-import { readAnswer, type CrmRecord } from '../../helpers/records';
+import { createdSecondOf, readAnswer, type CrmRecord } from '../../helpers/records';
 import { simplifyRecord } from '../../helpers/simplify';
 import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
 import { addHint } from '../hints';
@@ -242,7 +242,7 @@ export const execute: OperationExecute = async function (connection, items) {
 			return await request(search, itemIndex, 'custom/queryDates.php', { date: true, ...formatRange(from, to), limit });
 		};
 		try {
-			for await (const record of recordsInRange(fetch, { from: search.from, to: search.to, cap, limit: search.wanted })) add(record);
+			for await (const record of recordsInRange(fetch, { from: search.from, to: search.to, cap, limit: search.wanted, secondOf: createdSecondOf })) add(record);
 		} catch (error) {
 			throw error instanceof RangeTooDenseError ? denseRangeError.call(this, error, itemIndex) : error;
 		}
