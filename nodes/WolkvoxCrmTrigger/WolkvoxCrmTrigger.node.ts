@@ -57,7 +57,7 @@ export class WolkvoxCrmTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: DEFAULT_MAX_RECORDS_PER_ANSWER,
 						description:
-							'The most records the CRM puts in one answer (not published). An answer holding this many is treated as possibly cut: its date range is split and asked again, so no record is missed.',
+							'The most records the CRM puts in one answer (not published). An answer holding this many, or reporting a larger total, is treated as possibly cut and its date range is split and asked again. If your CRM\'s answers hold fewer records and report no total, set this to what they hold, or the records past it are missed.',
 					},
 					...requestOptions,
 				],

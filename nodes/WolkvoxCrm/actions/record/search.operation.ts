@@ -102,7 +102,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 200,
 				description:
-					'The most records the CRM puts in one answer (not published). An answer holding this many is treated as possibly cut: a date range is then split and asked again.',
+					'The most records the CRM puts in one answer (not published). An answer holding this many, or reporting a larger total, is treated as possibly cut and its date range is split and asked again. If your CRM\'s answers hold fewer records and report no total, set this to what they hold, or the records past it are missed.',
 			},
 			...requestOptions,
 		],
