@@ -27,91 +27,91 @@ const refusals: Array<[string, Answer, string, RegExp, string | null]> = [
 				data: { wolkvox_id: ['647f6ff1660dff48d803ffe6'] },
 			}),
 		'The wolkvox CRM API refused the request: RECORD NOT FOUND',
-		/^Item 0: Something named in the request does not exist: check CRM Operation, Module .* record IDs exist .*\(HTTP 404, code 404, message "The record\(s\) 647f6ff1660dff48d803ffe6 do not exist"\)$/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): Something named in the request does not exist: check CRM Operation, Module .* record IDs exist .*\(HTTP 404, code 404, message "The record\(s\) 647f6ff1660dff48d803ffe6 do not exist", the answer names 647f6ff1660dff48d803ffe6\)$/,
 		'404',
 	],
 	[
 		'HTTP 200 whose body code is the string "403"',
 		(i) => i.reply(200, { code: '403', error: 'PLEASE VALIDATE TOKEN', msg: 'Forbidden' }),
 		'The wolkvox CRM API refused the request: PLEASE VALIDATE TOKEN',
-		/^Item 0: The token was refused, its daily quota is used up.*\(HTTP 200, code 403, message "Forbidden"\)$/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): The token was refused, its daily quota is used up.*\(HTTP 200, code 403, message "Forbidden"\)$/,
 		'403',
 	],
 	[
 		'HTTP 200 with code 200 but an error message',
 		(i) => i.reply(200, { code: 200, error: 'The module does not exist', msg: '' }),
 		'The wolkvox CRM API refused the request: The module does not exist',
-		/^Item 0: A parameter is missing or malformed.*\(HTTP 200, code 200\)$/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): A parameter is missing or malformed.*\(HTTP 200, code 200\)$/,
 		'400',
 	],
 	[
 		'HTTP 401 without a token',
 		(i) => i.reply(401, { code: 401, error: 'PLEASE ENTER THE WOLKVOX-TOKEN', msg: 'Unauthorized' }),
 		'The wolkvox CRM API refused the request: PLEASE ENTER THE WOLKVOX-TOKEN',
-		/^Item 0: The API received no token: check the Token in the Wolkvox CRM API credential\./,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): The API received no token: check the Token in the Wolkvox CRM API credential\./,
 		'401',
 	],
 	[
 		'HTTP 429 with only a message',
 		(i) => i.reply(429, { msg: 'Too many requests' }),
 		'The wolkvox CRM API refused the request: Too many requests',
-		/^Item 0: The API is limiting how fast requests may come: lower Concurrent Requests or set Max Requests per Second in the node options, or raise Max Retries\. \(HTTP 429\)$/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): The API is limiting how fast requests may come: lower Concurrent Requests or set Max Requests per Second in the node options, or raise Max Retries\. \(HTTP 429\)$/,
 		'429',
 	],
 	[
 		'HTTP 500 with an empty JSON object',
 		(i) => i.reply(500, {}),
 		'The wolkvox CRM API refused the request: HTTP 500',
-		/^Item 0: The wolkvox server had a problem: try again later\./,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): The wolkvox server had a problem: try again later\./,
 		'500',
 	],
 	[
 		'an HTML page with HTTP 200 (wrong host, e.g. the CRM web app)',
 		(i) => i.reply(200, '<html><body>Login</body></html>', { 'Content-Type': 'text/html' }),
 		'The server at crm0001.wolkvox.com did not answer like the wolkvox CRM API (HTTP 200, a web page)',
-		/^Item 0: check the CRM Server in the credential\. It must be the host you see after logging in at crm\.wolkvox\.com/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): check the CRM Server in the credential\. It must be the host you see after logging in at crm\.wolkvox\.com/,
 		'200',
 	],
 	[
 		'an HTML error page with HTTP 502',
 		(i) => i.reply(502, HTML_PAGE, { 'Content-Type': 'text/html' }),
 		'The server at crm0001.wolkvox.com did not answer like the wolkvox CRM API (HTTP 502, a web page)',
-		/^Item 0: this is usually a temporary problem on the server side; try again later/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): this is usually a temporary problem on the server side; try again later/,
 		'502',
 	],
 	[
 		'a JSON body cut off in the middle',
 		(i) => i.reply(200, '{"code":200,"error":"null","msg":"Have been succ', { 'Content-Type': 'application/json' }),
 		'The answer from crm0001.wolkvox.com was cut off before the end',
-		/^Item 0: the connection broke while the answer was arriving, so it is unknown whether the request took effect/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): the connection broke while the answer was arriving, so it is unknown whether the request took effect/,
 		'200',
 	],
 	[
 		'an empty body',
 		(i) => i.reply(200, ''),
 		'The server at crm0001.wolkvox.com did not answer like the wolkvox CRM API (HTTP 200, something that is not JSON)',
-		/^Item 0: check the CRM Server/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): check the CRM Server/,
 		'200',
 	],
 	[
 		'a refused connection',
 		(i) => i.replyWithError(networkError('ECONNREFUSED', 'connect ECONNREFUSED')),
 		'Could not connect to crm0001.wolkvox.com: the connection was refused',
-		/^Item 0: Check the CRM Server in the credential \(host and port\)\.$/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): Check the CRM Server in the credential \(host and port\)\.$/,
 		null,
 	],
 	[
 		'an unknown host',
 		(i) => i.replyWithError(networkError('ENOTFOUND', 'getaddrinfo ENOTFOUND')),
 		'The CRM server crm0001.wolkvox.com was not found',
-		/^Item 0: Check the spelling of the CRM Server/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): Check the spelling of the CRM Server/,
 		null,
 	],
 	[
 		'a reset connection',
 		(i) => i.replyWithError(networkError('ECONNRESET', 'socket hang up')),
 		'The connection to crm0001.wolkvox.com was closed before an answer arrived',
-		/^Item 0: It is unknown whether the request took effect/,
+		/^Item 0 \(Record ID 647f6ff1660dff48d803ffe6\): It is unknown whether the request took effect/,
 		null,
 	],
 ];
@@ -161,7 +161,7 @@ describe('Record → Delete: what the server says no with', () => {
 
 		const error = result.nodeError(NODE_NAME)!;
 		expect(error.context.itemIndex).toBe(1);
-		expect(error.description).toMatch(/^Item 1: /);
+		expect(error.description).toMatch(/^Item 1 \(Record ID b\): /);
 		expect(error.description).toContain('Before the node stopped, the records of 1 other item(s) were deleted.');
 	});
 });

@@ -155,7 +155,7 @@ describe('partial deletes, one request per item with Delete Multiple on', () => 
 		expect(output.map((item) => item.pairedItem)).toStrictEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json).toStrictEqual(deletedAnswer([ids[0]]));
 		expect(output[1].json.error).toBe('The wolkvox CRM API refused the request: RECORD NOT FOUND');
-		expect(output[1].json.details).toMatch(/^Item 1: /);
+		expect(output[1].json.details).toMatch(/^Item 1 \(Record IDs ffffffffffffffffffffffff, eeeeeeeeeeeeeeeeeeeeeeee\): Something named in the request does not exist: .*, the answer names ffffffffffffffffffffffff, eeeeeeeeeeeeeeeeeeeeeeee\)$/);
 		expect(output[2].json).toStrictEqual(deletedAnswer([ids[1]]));
 		expect(deletedIds(sandbox)).toStrictEqual([[ids[0]], [], [ids[1]]]);
 		expect(remainingIds(sandbox)).toStrictEqual(bystanders);

@@ -137,7 +137,7 @@ describe('the quota runs out in the middle of a run (guard off)', () => {
 			expect(error.context.itemIndex).toBe(3);
 			expect(error.message).toBe('The wolkvox CRM API refused the request: TOKEN LIMIT EXCEEDED');
 			expect(error.description).toBe(
-				`Item 3: ${QUOTA_WORDS} (HTTP 403, code 403, message "The token has used its 3 requests for today") Before the node stopped, the records of 3 other item(s) were deleted.`,
+				`Item 3 (Record ID ${ids[3]}): ${QUOTA_WORDS} (HTTP 403, code 403, message "The token has used its 3 requests for today") Before the node stopped, the records of 3 other item(s) were deleted.`,
 			);
 		});
 	});
@@ -167,7 +167,7 @@ describe('quota answers the sandbox does not give (nock)', () => {
 			});
 		const result = await run(deleteWorkflow({ recordIds: 'a1', options: NO_RETRY_WAIT }));
 		expect(requests).toBe(1);
-		expect(result.nodeError(NODE_NAME)!.description).toMatch(/^Item 0: The token's daily quota of API calls is used up, .*the quota comes back in 2 hours \(as the API said\)\./);
+		expect(result.nodeError(NODE_NAME)!.description).toMatch(/^Item 0 \(Record ID a1\): The token's daily quota of API calls is used up, .*the quota comes back in 2 hours \(as the API said\)\./);
 	});
 
 	test('a usage answer without the counts: the guard cannot check, so nothing is deleted', async () => {

@@ -52,7 +52,7 @@ describe('Record → Delete against the sandbox', () => {
 		expect(result.status).toBe('error');
 		const error = result.nodeError(NODE_NAME)!;
 		expect(error.message).toBe('The wolkvox CRM API refused the request: PLEASE VALIDATE TOKEN');
-		expect(error.description).toMatch(/^Item 0: The token was refused/);
+		expect(error.description).toMatch(new RegExp(`^Item 0 \\(Record ID ${ids[0]}\\): The token was refused`));
 		expect(remainingIds(sandbox)).toStrictEqual(ids);
 	});
 

@@ -16,7 +16,7 @@ async function runTasks(scheduler: RequestScheduler, count: number, durationMs: 
 				await sleep(durationMs);
 				inFlight--;
 				spans.push({ start, end: Date.now() });
-			}),
+			}, () => undefined),
 		),
 	);
 	return { spans, peak };
@@ -31,8 +31,26 @@ describe('RequestScheduler', () => {
 
 	test('a task that fails frees its slot', async () => {
 		const scheduler = new RequestScheduler(1, 0);
-		await expect(scheduler.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-		await expect(scheduler.run(async () => 'next')).resolves.toBe('next');
+		await expect(scheduler.run(async () => Promise.reject(new Error('boom')), () => 'not sent')).rejects.toThrow('boom');
+		await expect(scheduler.run(async () => 'next', () => 'not sent')).resolves.toBe('next');
+	});
+
+	test('after a daily-quota refusal no task starts: the one in flight finishes, the waiting ones are not started', async () => {
+		const scheduler = new RequestScheduler(1, 0);
+		const started: number[] = [];
+		let release: () => void = () => {};
+		const first = scheduler.run(async () => {
+			started.push(0);
+			await new Promise<void>((resolve) => (release = resolve));
+			return 'sent 0';
+		}, () => 'not sent 0');
+		const waiting = [1, 2].map((task) => scheduler.run(async () => (started.push(task), `sent ${task}`), (refusal) => `not sent ${task}: ${refusal.apiError}`));
+		await sleep(0);
+		scheduler.stats.dailyQuotaRefusal = { kind: 'apiError', apiError: 'TOKEN LIMIT EXCEEDED', namedIds: [], dailyQuota: true, retryable: false, mayHaveTakenEffect: false };
+		release();
+		expect(await Promise.all([first, ...waiting])).toStrictEqual(['sent 0', 'not sent 1: TOKEN LIMIT EXCEEDED', 'not sent 2: TOKEN LIMIT EXCEEDED']);
+		expect(started).toStrictEqual([0]);
+		expect(scheduler.stats.requestsSent).toBe(1);
 	});
 
 	test('Max 5 per second: a task starts only a second after the one 5 places before it finished', async () => {

@@ -161,7 +161,10 @@ describe('Update with Batch Across Items', () => {
 		expect(sent.map((body) => body.fields.map((element) => element['wolkvox-id']))).toStrictEqual([['a1', 'b2', 'c3'], ['a1', 'c3']]);
 		const output = result.outputOf(NODE_NAME);
 		expect(output[1].json.error).toBe('The record was not updated: The wolkvox CRM API refused the request: RECORD NOT FOUND');
-		expect(output[1].json.details).toMatch(/^Item 1: Something named in the request does not exist: check CRM Operation, Module \(as the CRM shows it\) and that the Record ID exists/);
+		// Its own id, not the three of the request it was refused in.
+		expect(output[1].json.details).toBe(
+			'Item 1 (Record ID b2): Something named in the request does not exist: check CRM Operation, Module (as the CRM shows it) and that the Record ID exists. (HTTP 404, code 404, message "b2", the answer names b2)',
+		);
 		expect([output[0].json.wolkvox_id, output[2].json.wolkvox_id]).toStrictEqual(['a1', 'c3']);
 	});
 

@@ -115,7 +115,8 @@ describe('writes against the sandbox', () => {
 		});
 		expect(result.outputOf(NODE_NAME)[0].json).toStrictEqual({
 			error: 'The wolkvox CRM API refused the request: RECORD NOT FOUND',
-			details: expect.stringMatching(/^Item 0: Something named in the request does not exist: check CRM Operation, Module \(as the CRM shows it\) and that the Record ID exists/),
+			details:
+				'Item 0 (Record ID ffffffffffffffffffffffff): Something named in the request does not exist: check CRM Operation, Module (as the CRM shows it) and that the Record ID exists. (HTTP 404, code 404, message "The record(s) ffffffffffffffffffffffff do not exist", the answer names ffffffffffffffffffffffff)',
 		});
 		expect(records(target)).toStrictEqual(seeded);
 	});

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { RunStats } from '../transport';
+import { quotaComesBack, type RunStats } from '../transport';
 
 /** Shown under the node's output; n8n versions without execution hints simply show nothing. */
 export function addHint(this: IExecuteFunctions, message: string): void {
@@ -14,6 +14,16 @@ export function addRunHints(this: IExecuteFunctions, stats: RunStats): void {
 		addHint.call(
 			this,
 			`The server answered ${stats.rateLimitedAnswers} request(s) with a rate limit${pace}; the node slowed down and retried them. Set Max Requests per Second in the node options to stay under the limit from the start.`,
+		);
+	}
+	if (stats.dailyQuotaRefusal) {
+		const notSent = stats.itemsNotSent.size;
+		const refusal = stats.dailyQuotaRefusal;
+		const answered = refusal.apiError ?? refusal.apiMessage ?? 'TOKEN LIMIT EXCEEDED';
+		const words = `the token's daily quota of API calls ran out during this run (the API answered "${answered}"), and the node sends nothing more after that answer`;
+		addHint.call(
+			this,
+			`${notSent > 0 ? `${notSent} item(s) were not sent: ${words}` : `${words[0].toUpperCase()}${words.slice(1)}`}. The quota comes back ${quotaComesBack(refusal)}; run the rest then, or use another token.`,
 		);
 	}
 	if (stats.requestsSent > 0) {

@@ -24,7 +24,10 @@ export type SuccessReading<Result> = { done: true; result: Result } | { done: fa
 export interface BatchOperation<Unit, Result> {
 	/** Sends a unit once per target when two items ask for the same key; none = send every unit. */
 	keyOf?: (unit: Unit) => string;
+	/** The request for these units; its `recordIds` (all of theirs) are named in its errors. */
 	request: (target: Target, units: Unit[]) => ApiRequest;
+	/** The record ids a unit names (Update, Delete), so that an item's error names its own. */
+	recordIdsOf?: (unit: Unit) => string[];
 	/** What a success answer says about each unit, in the order sent. */
 	readSuccess: (units: Unit[], envelope: WolkvoxEnvelope) => Array<SuccessReading<Result>>;
 	/** The units an error answer names (e.g. the ids it does not know). */

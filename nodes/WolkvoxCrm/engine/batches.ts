@@ -167,7 +167,11 @@ export class BatchRun<Unit, Result> {
 		return await apiRequest.call(
 			this.context,
 			this.connection,
-			{ ...this.operation.request(batch.target, batch.units.map((state) => state.unit)), resendable: this.operation.resendable },
+			{
+				...this.operation.request(batch.target, batch.units.map((state) => state.unit)),
+				resendable: this.operation.resendable,
+				itemIndexes: [...new Set(batch.units.map((state) => state.firstOwner))],
+			},
 			batch.units[0].firstOwner,
 		);
 	}

@@ -8,7 +8,8 @@ import type { CrmServer } from '../helpers/server';
 import { hoursUntilResetOf, whenQuotaRestarts } from '../helpers/usage';
 
 export interface RequestFailure {
-	kind: 'apiError' | 'notApi' | 'truncated' | 'redirect' | 'network';
+	/** `notSent`: the run's daily quota was already used up, so this request never left (see scheduler.ts). */
+	kind: 'apiError' | 'notApi' | 'truncated' | 'redirect' | 'network' | 'notSent';
 	/** HTTP status, when there was an answer */
 	status?: number;
 	/** `code` from the body, when it had a numeric one */
@@ -37,7 +38,10 @@ export interface RequestFailure {
 
 export interface FailureWords {
 	message: string;
+	/** "Item N (Record ID …): " and the advice. */
 	description: string;
+	/** The description without the item and its record ids, for words that name them already. */
+	advice: string;
 	httpCode?: string;
 	errorResponse: JsonObject;
 }
@@ -55,11 +59,30 @@ export interface FieldAdvice {
 	tooLarge?: string;
 }
 
+/** When the quota comes back, as a daily-quota refusal said (as tokenInformation.php does); never a guessed time. */
+export function quotaComesBack(refusal: RequestFailure): string {
+	const data = (refusal.envelope as { data?: unknown } | undefined)?.data;
+	return whenQuotaRestarts(hoursUntilResetOf(data));
+}
+
+const QUOTA_TOOLS =
+	'Token → Get Usage shows the count; the option Check Daily Quota First stops a run before it sends anything when it does not fit.';
+
+/** Record ids for a message: all of a few, the first ten of many. */
+export function listOfIds(ids: string[]): string {
+	const shown = ids.slice(0, 10).join(', ');
+	return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
+}
+
+/** "Item 3", or "Item 3 (Record ID u-1)" when the item sent record ids: the start of every item's error. */
+export function itemLabel(itemIndex: number, recordIds: string[] = []): string {
+	if (recordIds.length === 0) return `Item ${itemIndex}`;
+	return `Item ${itemIndex} (Record ID${recordIds.length === 1 ? '' : 's'} ${listOfIds(recordIds)})`;
+}
+
 function hintFor(code: number, failure: RequestFailure, advice: FieldAdvice): string {
 	if (failure.dailyQuota) {
-		// The refusal may say when the count restarts (as tokenInformation.php does); never guess a time.
-		const data = (failure.envelope as { data?: unknown } | undefined)?.data;
-		return `The token's daily quota of API calls is used up, so the API accepts no more calls from it; the quota comes back ${whenQuotaRestarts(hoursUntilResetOf(data))}. Run the rest then, or use another token. Token → Get Usage shows the count; the option Check Daily Quota First stops a run before it sends anything when it does not fit.`;
+		return `The token's daily quota of API calls is used up, so the API accepts no more calls from it; the quota comes back ${quotaComesBack(failure)}. Run the rest then, or use another token. ${QUOTA_TOOLS}`;
 	}
 	if (code === 400) return `A parameter is missing or malformed: ${advice.badRequest ?? 'check CRM Operation, Module and the other parameters of the node'}.`;
 	if (code === 401) return 'The API received no token: check the Token in the Wolkvox CRM API credential.';
@@ -105,17 +128,37 @@ const NETWORK_WORDS: Record<string, (host: string, seconds: number) => [string, 
 	],
 };
 
+/** What describeFailure needs besides the failure. */
+export interface FailureContext {
+	itemIndex: number;
+	attempts: number;
+	timeoutMs: number;
+	advice?: FieldAdvice;
+	/** The record ids the item sent (Update, Delete): named in the error, so one item of many can be found. */
+	recordIds?: string[];
+}
+
 /** Message, description and HTTP code of the NodeApiError for a failure that is final. */
-export function describeFailure(
-	failure: RequestFailure,
-	server: CrmServer,
-	context: { itemIndex: number; attempts: number; timeoutMs: number; advice?: FieldAdvice },
-): FailureWords {
+export function describeFailure(failure: RequestFailure, server: CrmServer, context: FailureContext): FailureWords {
+	const words = wordsFor(failure, server, context);
+	return { ...words, description: `${itemLabel(context.itemIndex, context.recordIds)}: ${words.advice}` };
+}
+
+function wordsFor(failure: RequestFailure, server: CrmServer, context: FailureContext): Omit<FailureWords, 'description'> {
 	const { host } = server;
-	const item = `Item ${context.itemIndex}`;
 	const tries = context.attempts > 1 ? ` (${context.attempts} attempts)` : '';
 	const httpCode = failure.status === undefined ? undefined : String(failure.status);
 
+	if (failure.kind === 'notSent') {
+		const sentBefore = failure.mayHaveTakenEffect
+			? ' An earlier attempt of this request lost its answer, so it is unknown whether that one took effect.'
+			: '';
+		return {
+			message: "Not sent because the token's daily quota of API calls is used up",
+			advice: `The API refused an earlier request of this run because the token's daily quota of API calls is used up, so the node sent nothing more; the quota comes back ${quotaComesBack(failure)}.${sentBefore} Run this item again then, or use another token. ${QUOTA_TOOLS}`,
+			errorResponse: { reason: 'dailyQuota' },
+		};
+	}
 	if (failure.kind === 'redirect') {
 		let target = 'another address';
 		try {
@@ -125,7 +168,7 @@ export function describeFailure(
 		}
 		return {
 			message: `The server at ${host} redirected the request to ${target}`,
-			description: `${item}: the wolkvox API does not redirect, so the CRM Server in the credential is probably not the right host. Enter the host you see in the address bar after logging in at crm.wolkvox.com (e.g. crm0001.wolkvox.com). The token was not sent to the other address.`,
+			advice: 'the wolkvox API does not redirect, so the CRM Server in the credential is probably not the right host. Enter the host you see in the address bar after logging in at crm.wolkvox.com (e.g. crm0001.wolkvox.com). The token was not sent to the other address.',
 			httpCode,
 			errorResponse: { httpCode: httpCode ?? null },
 		};
@@ -133,7 +176,7 @@ export function describeFailure(
 	if (failure.kind === 'truncated') {
 		return {
 			message: `The answer from ${host} was cut off before the end`,
-			description: `${item}: the connection broke while the answer was arriving${tries}, so it is unknown whether the request took effect. Check the records in the CRM and run the node again.`,
+			advice: `the connection broke while the answer was arriving${tries}, so it is unknown whether the request took effect. Check the records in the CRM and run the node again.`,
 			httpCode,
 			errorResponse: { httpCode: httpCode ?? null },
 		};
@@ -143,9 +186,9 @@ export function describeFailure(
 		const temporary = (failure.status ?? 0) >= 500;
 		return {
 			message: `The server at ${host} did not answer like the wolkvox CRM API (HTTP ${failure.status}, ${what})`,
-			description: temporary
-				? `${item}: this is usually a temporary problem on the server side; try again later${tries}. If it persists, check the CRM Server in the credential (e.g. crm0001.wolkvox.com).`
-				: `${item}: check the CRM Server in the credential. It must be the host you see after logging in at crm.wolkvox.com, e.g. crm0001.wolkvox.com.`,
+			advice: temporary
+				? `this is usually a temporary problem on the server side; try again later${tries}. If it persists, check the CRM Server in the credential (e.g. crm0001.wolkvox.com).`
+				: 'check the CRM Server in the credential. It must be the host you see after logging in at crm.wolkvox.com, e.g. crm0001.wolkvox.com.',
 			httpCode,
 			errorResponse: { httpCode: httpCode ?? null },
 		};
@@ -157,7 +200,7 @@ export function describeFailure(
 			? words(host, seconds)
 			: [`The request to ${host} failed${failure.networkCode ? ` (${failure.networkCode})` : ''}`, failure.detail ?? ''];
 		// No network code in the error response: n8n would swap our message for its generic one.
-		return { message, description: `${item}: ${hint}${tries}`, errorResponse: { reason: 'network' } };
+		return { message, advice: `${hint}${tries}`, errorResponse: { reason: 'network' } };
 	}
 
 	const code = failure.code !== undefined && failure.code >= 400 ? failure.code : 400;
@@ -165,10 +208,12 @@ export function describeFailure(
 	const details = [`HTTP ${failure.status}`];
 	if (failure.apiCode !== undefined) details.push(`code ${failure.apiCode}`);
 	if (failure.apiMessage !== undefined && failure.apiMessage !== reason) details.push(`message "${failure.apiMessage}"`);
+	// E.g. the ids a 404 does not know: in a request of many, the ones to look at.
+	if (failure.namedIds.length > 0) details.push(`the answer names ${listOfIds(failure.namedIds)}`);
 	if (context.attempts > 1) details.push(`${context.attempts} attempts`);
 	return {
 		message: `The wolkvox CRM API refused the request: ${reason}`,
-		description: `${item}: ${hintFor(code, failure, context.advice ?? {})} (${details.join(', ')})`,
+		advice: `${hintFor(code, failure, context.advice ?? {})} (${details.join(', ')})`,
 		httpCode: String(code),
 		errorResponse: failure.envelope ?? {},
 	};

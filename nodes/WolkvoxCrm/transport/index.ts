@@ -12,7 +12,6 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	IPollFunctions,
-	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
@@ -20,10 +19,11 @@ import { InvalidServerError, normalizeServer, type CrmServer } from '../helpers/
 import { InvalidTokenError, normalizeToken } from '../helpers/token';
 import { classifyNetworkError, classifyReading, redact, retryAfterMs } from './classify';
 import { readEnvelope, type WolkvoxEnvelope } from './envelope';
-import { describeFailure, type FieldAdvice, type RequestFailure } from './failures';
+import { describeFailure, type FailureContext, type FailureWords, type FieldAdvice, type RequestFailure } from './failures';
 import { RequestScheduler } from './scheduler';
 
 export { redact, retryAfterMs } from './classify';
+export { itemLabel, listOfIds, quotaComesBack } from './failures';
 export type { FieldAdvice, RequestFailure } from './failures';
 export { RequestScheduler, RunStats } from './scheduler';
 
@@ -77,6 +77,10 @@ export interface ApiRequest {
 	resendable?: boolean;
 	/** The operation's words on what to fix in its fields when the API refuses them. */
 	advice?: FieldAdvice;
+	/** The record ids the request names (Update, Delete): its errors name them. */
+	recordIds?: string[];
+	/** The items the request is for, when more than `itemIndex` (a batch): counted if it is not sent. */
+	itemIndexes?: number[];
 }
 
 /** A failed API call, with what the callers need to decide what to do next. */
@@ -86,18 +90,31 @@ export class WolkvoxApiError extends NodeApiError {
 	/** Some attempt may have taken effect on the server (no or cut-off answer, server error). */
 	declare readonly uncertain: boolean;
 
+	/** How the failure was described, to word it again for one item of a batch. */
+	declare private readonly described: { server: CrmServer; context: FailureContext };
+
 	constructor(
 		node: INode,
-		errorResponse: JsonObject,
-		options: ConstructorParameters<typeof NodeApiError>[2],
 		requestFailure: RequestFailure,
 		uncertain: boolean,
+		described: { server: CrmServer; context: FailureContext },
 	) {
-		super(node, errorResponse, options);
+		const { message, description, httpCode, errorResponse } = describeFailure(requestFailure, described.server, described.context);
+		super(node, errorResponse, { itemIndex: described.context.itemIndex, message, description, httpCode });
 		// n8n and its editor know this error by its class name; what callers need stays out of the stored run.
 		this.name = 'NodeApiError';
 		Object.defineProperty(this, 'requestFailure', { value: requestFailure, enumerable: false });
 		Object.defineProperty(this, 'uncertain', { value: uncertain, enumerable: false });
+		Object.defineProperty(this, 'described', { value: described, enumerable: false });
+	}
+
+	/**
+	 * The same failure in the words for one item of a request of many: its own index and record
+	 * ids, and of the ids the answer names only its own.
+	 */
+	wordsFor(itemIndex: number, recordIds: string[]): FailureWords {
+		const failure = { ...this.requestFailure, namedIds: this.requestFailure.namedIds.filter((id) => recordIds.includes(id)) };
+		return describeFailure(failure, this.described.server, { ...this.described.context, itemIndex, recordIds });
 	}
 }
 
@@ -140,7 +157,9 @@ function delayBeforeRetry(policy: RetryPolicy, retryNumber: number, retryAfter?:
 
 type Attempt =
 	| { ok: true; envelope: WolkvoxEnvelope }
-	| { ok: false; failure: RequestFailure };
+	| { ok: false; failure: RequestFailure }
+	/** Not sent: the run had met a used-up daily quota (this is that refusal). */
+	| { ok: false; quotaRefusal: RequestFailure };
 
 async function attemptOnce(
 	this: ApiContext,
@@ -192,15 +211,30 @@ export async function apiRequest(
 		timeout: connection.timeoutMs,
 	};
 
+	const fail = (failure: RequestFailure, attempts: number, uncertain: boolean) => {
+		const context = { itemIndex, attempts, timeoutMs: connection.timeoutMs, advice: request.advice, recordIds: request.recordIds };
+		return new WolkvoxApiError(this.getNode(), failure, uncertain, { server: connection.server, context });
+	};
+	const { stats } = connection.scheduler;
 	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
-		const result = await connection.scheduler.run(async () => await attemptOnce.call(this, connection, options));
+		const result: Attempt = await connection.scheduler.run(
+			async () => await attemptOnce.call(this, connection, options),
+			(quotaRefusal) => ({ ok: false, quotaRefusal }),
+		);
+		if ('quotaRefusal' in result) {
+			for (const index of request.itemIndexes ?? [itemIndex]) stats.itemsNotSent.add(index);
+			const notSent: RequestFailure = { kind: 'notSent', envelope: result.quotaRefusal.envelope, namedIds: [], retryable: false, mayHaveTakenEffect: uncertain };
+			throw fail(notSent, attempt, uncertain);
+		}
 		if (result.ok) {
 			connection.scheduler.noteAccepted();
 			return result.envelope;
 		}
 
 		const { failure } = result;
+		// Every later call would be refused too: the run sends nothing more (scheduler.ts).
+		if (failure.dailyQuota) stats.dailyQuotaRefusal ??= failure;
 		if (failure.rateLimited) {
 			// The whole run waits out Retry-After, but never longer than the user allows between retries.
 			const pause = failure.retryAfterMs === undefined ? undefined : Math.min(failure.retryAfterMs, connection.retry.maxWaitMs);
@@ -211,15 +245,7 @@ export async function apiRequest(
 		// A poll has no cancel signal: it ends with its run.
 		const cancelled = 'getExecutionCancelSignal' in this && this.getExecutionCancelSignal?.()?.aborted === true;
 		const mustNotResend = request.resendable === false && failure.mayHaveTakenEffect;
-		if (!failure.retryable || mustNotResend || attempt > connection.retry.maxRetries || cancelled) {
-			const { message, description, httpCode, errorResponse } = describeFailure(failure, connection.server, {
-				itemIndex,
-				attempts: attempt,
-				timeoutMs: connection.timeoutMs,
-				advice: request.advice,
-			});
-			throw new WolkvoxApiError(this.getNode(), errorResponse, { itemIndex, message, description, httpCode }, failure, uncertain);
-		}
+		if (!failure.retryable || mustNotResend || attempt > connection.retry.maxRetries || cancelled) throw fail(failure, attempt, uncertain);
 		await sleep(delayBeforeRetry(connection.retry, attempt, failure.retryAfterMs));
 	}
 }

@@ -1,5 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
+import type { RequestFailure } from './failures';
+
 /**
  * Answers without a rate limit after which a learned pace is first raised by one, to find the
  * server's real pace. Each raise the server refuses costs a rate-limit answer and its
@@ -18,6 +20,13 @@ export class RunStats {
 	rateLimitedAnswers = 0;
 	/** The pace (requests per second) the server was last seen to accept, once it limited the run. */
 	learnedPace: number | undefined;
+	/**
+	 * The run's first "TOKEN LIMIT EXCEEDED": every later call would be refused too, and may still
+	 * count, so once it is set the scheduler starts no more requests in this run.
+	 */
+	dailyQuotaRefusal: RequestFailure | undefined;
+	/** The items whose requests were not sent because of it. */
+	readonly itemsNotSent = new Set<number>();
 }
 
 /**
@@ -25,7 +34,8 @@ export class RunStats {
  * flight, and never more than a pace of requests reaching the server in any one second. The
  * pace is the user's Max Requests per Second, or, once the server has answered with a rate
  * limit, the pace it has shown it accepts (learned, see `noteRateLimited`), whichever is lower.
- * Every attempt, retries included, passes through here, so it also counts what a run spent.
+ * Every attempt, retries included, passes through here, so it also counts what a run spent,
+ * and none starts once the run has met a used-up daily quota (in-flight ones may finish).
  *
  * The server counts arrivals, and a request may travel for a while before it arrives. So a
  * request starts only once the one `pace` places before it has *finished* (its answer, or its
@@ -59,11 +69,18 @@ export class RequestScheduler {
 		return caps.length ? Math.min(...caps) : 0;
 	}
 
-	async run<T>(task: () => Promise<T>): Promise<T> {
+	/**
+	 * Runs `task` when its turn comes; once the run has met a used-up daily quota, returns
+	 * `ifQuotaUsedUp(refusal)` instead, without starting it.
+	 */
+	async run<T>(task: () => Promise<T>, ifQuotaUsedUp: (refusal: RequestFailure) => T): Promise<T> {
 		await this.acquireSlot();
 		let finished: (at: number) => void = () => {};
 		try {
+			if (this.stats.dailyQuotaRefusal) return ifQuotaUsedUp(this.stats.dailyQuotaRefusal);
 			finished = await this.waitForStartTime();
+			// Again at the last moment: a request that waited for its turn must not start after the refusal.
+			if (this.stats.dailyQuotaRefusal) return ifQuotaUsedUp(this.stats.dailyQuotaRefusal);
 			this.stats.requestsSent++;
 			return await task();
 		} finally {

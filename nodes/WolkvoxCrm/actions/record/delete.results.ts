@@ -28,7 +28,7 @@ export const deleteAdvice: FieldAdvice = {
 
 /** The request for custom/delete.php. */
 export function deleteApiRequest(request: DeleteRequest): ApiRequest {
-	return { method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request), advice: deleteAdvice };
+	return { method: 'POST', endpoint: 'custom/delete.php', body: deleteRequestBody(request), advice: deleteAdvice, recordIds: request.ids };
 }
 
 /** The body exactly as custom/delete.php documents it: one id as a string, several as a list. */
@@ -96,6 +96,7 @@ export function alreadyGoneAnswer(ids: string[]): IDataObject {
 export const deleteBatchOperation: BatchOperation<string, string> = {
 	keyOf: (id) => id,
 	request: (target, ids) => deleteApiRequest({ ...target, multiple: true, ids }),
+	recordIdsOf: (id) => [id],
 	readSuccess: (ids, envelope) => {
 		const { notRemoved } = confirmedIds(ids, envelope);
 		const left = new Set(notRemoved);
@@ -146,7 +147,10 @@ export function batchItemResult(this: IExecuteFunctions, item: ItemUnits<string,
 		notSent.length ? `not sent because the node stopped at an earlier error: ${notSent.join(', ')}` : '',
 		deleted.length ? `deleted: ${deleted.join(', ')}` : 'none of its records were deleted',
 	].filter(Boolean);
-	const advice = firstError?.description
+	// The request's error in this item's words: of the ids its answer names, only this item's.
+	const advice = first?.error instanceof WolkvoxApiError
+		? ` ${first.error.wordsFor(item.itemIndex, refused.map(({ id }) => id)).advice}`
+		: firstError?.description
 		? ` ${firstError.description.replace(/^Item \d+: /, '')}`
 		: first?.reason
 			? ` Check that these IDs exist in module ${item.target.module}.`

@@ -10,7 +10,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { BatchRun, type BatchOperation, type ItemUnits, type Target } from '../../engine/batches';
 import { checkQuotaIfAsked } from '../../engine/quota';
 import type { FieldObject } from '../../helpers/fields';
-import { WolkvoxApiError, type Connection } from '../../transport';
+import { itemLabel, WolkvoxApiError, type Connection } from '../../transport';
 import { idsNamedIn, type WolkvoxEnvelope } from '../../transport/envelope';
 import { errorItem, toNodeError, withAlreadyDone } from '../items';
 import { createAdvice, HOW_TO_CHECK_A_CREATE, mayHaveBeenCreatedError, updateAdvice } from './writes';
@@ -89,7 +89,9 @@ export const updateBatchOperation: BatchOperation<UpdateUnit, WriteResult> = {
 			fields: units.map((unit) => ({ 'wolkvox-id': unit.recordId, ...unit.fields }) as IDataObject),
 		},
 		advice: updateAdvice,
+		recordIds: units.map((unit) => unit.recordId),
 	}),
+	recordIdsOf: (unit) => [unit.recordId],
 	readSuccess: (units, envelope) => {
 		const listed = new Set(listedIds(envelope));
 		return units.map((unit) => {
@@ -117,6 +119,7 @@ function itemResult<Unit>(
 	item: ItemUnits<Unit, WriteResult>,
 	words: Words,
 	recordsPerRequest: Map<unknown, number>,
+	recordIds: string[],
 ): INodeExecutionData {
 	const { itemIndex } = item;
 	const outcome = item.units[0]?.outcome;
@@ -129,14 +132,21 @@ function itemResult<Unit>(
 		throw mayHaveBeenCreatedError.call(this, outcome.error, itemIndex, recordsPerRequest.get(outcome.error) ?? 1);
 	}
 	const error = outcome?.error;
-	const advice = error instanceof NodeApiError && error.description ? error.description.replace(/^Item \d+: /, '') : words.check(item.target);
+	const label = itemLabel(itemIndex, recordIds);
+	// The request's error in this item's words: its own index and record id, not the whole request's.
+	const description =
+		outcome === undefined
+			? `${label}: nothing was sent for this item; fix the error that stopped the node and run it again.`
+			: error instanceof WolkvoxApiError
+				? error.wordsFor(itemIndex, recordIds).description
+				: `${label}: ${error instanceof NodeApiError && error.description ? error.description.replace(/^Item \d+: /, '') : words.check(item.target)}`;
 	const reason = outcome === undefined ? 'the node stopped at an earlier error before sending it' : (error?.message ?? outcome.reason ?? 'no answer');
 	throw new NodeApiError(this.getNode(), (error instanceof WolkvoxApiError ? (error.requestFailure.envelope ?? {}) : {}) as JsonObject, {
 		itemIndex,
 		httpCode: error instanceof NodeApiError ? (error.httpCode ?? undefined) : undefined,
 		// A create the answer did not confirm may still have happened: say so, not "not created".
 		message: outcome !== undefined && !error && words.verb === 'created' ? `It is unknown whether the record was created: ${reason}` : `The record was not ${words.verb}: ${reason}`,
-		description: `Item ${itemIndex}: ${outcome === undefined ? 'nothing was sent for this item; fix the error that stopped the node and run it again.' : advice}`,
+		description,
 	});
 }
 
@@ -190,7 +200,8 @@ export async function runWriteBatches<Unit>(
 	const failures: Array<{ error: Error; sent: boolean }> = [];
 	for (const item of items) {
 		try {
-			results[item.itemIndex] = itemResult.call(context, item, batch.words, recordsPerRequest);
+			const recordIds = item.units.flatMap(({ unit }) => batch.operation.recordIdsOf?.(unit) ?? []);
+			results[item.itemIndex] = itemResult.call(context, item, batch.words, recordsPerRequest, recordIds);
 		} catch (error) {
 			const nodeError = toNodeError.call(context, error, item.itemIndex);
 			results[item.itemIndex] = errorItem(nodeError, item.itemIndex);

@@ -96,7 +96,12 @@ export async function updateRecord(
 		fields: update.fields as IDataObject,
 	};
 	if (update.attachments && update.attachments.length > 0) body.attachments = update.attachments;
-	return await apiRequest.call(this, connection, { method: 'POST', endpoint: UPDATE_ENDPOINT, body, advice: updateAdvice }, itemIndex);
+	return await apiRequest.call(
+		this,
+		connection,
+		{ method: 'POST', endpoint: UPDATE_ENDPOINT, body, advice: updateAdvice, recordIds: [update.recordId] },
+		itemIndex,
+	);
 }
 
 /** custom/query.php by one field value, as Search sends it. */
