@@ -38,7 +38,7 @@ describe('sandbox cases/queryCases.php', () => {
 	test("caseAnswerKeys 'write' answers with the write names", async () => {
 		await start({ caseAnswerKeys: 'write' });
 		const found = await call(sb, `${API}cases/queryCases.php`, { body: { operation: 'demo', field: 'wolkvox-id', value: CASE1 } });
-		expect(found.json.data[0]).toMatchObject({ 'wolkvox-id': CASE1, 'case-type': 'Complaints', responsible: 'lmora_@demo', owner: 'ADMIN_@demo', contact: 'valentina.ospina@gmail.com' });
+		expect(found.json.data[0]).toMatchObject({ 'wolkvox-id': CASE1, 'case-type': 'Complaints', responsible: 'lmora_@demo', owner: 'ADMIN_@demo', contact: 'valentina.ospina@gmail.com', description: 'The invoice of November was charged twice' });
 		expect(found.json.data[0]).not.toHaveProperty('type case');
 		expect(found.json.data[0]).not.toHaveProperty('wolkvox_id');
 	});

@@ -60,7 +60,7 @@ function shown(rec, style) {
 	const out = copyJson(rec);
 	if (style !== 'write') return out;
 	for (const [write, stored] of Object.entries(WRITE_TO_STORED)) {
-		if (stored in out) {
+		if (stored in out && stored !== write) {
 			out[write] = out[stored];
 			delete out[stored];
 		}
