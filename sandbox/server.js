@@ -147,11 +147,11 @@ async function startSandbox(options = {}) {
 			return { ...fail(405, 'METHOD NOT ALLOWED', `Use ${route.method} for ${r.pathname}`), headers: { Allow: route.method } };
 		}
 		if (!entry.tokenPresent || r.token === undefined) return fail(401, 'PLEASE ENTER THE WOLKVOX-TOKEN', 'Unauthorized');
-		// cases/listHistoryNote.php takes the External token and no other; every other API the Internal one
+		// a token of this sandbox, of either type; but cases/listHistoryNote.php takes only the External one, every other API only the Internal one
+		entry.tokenValid = sameSecret(r.token, cfg.token) || sameSecret(r.token, cfg.externalToken);
 		if (!sameSecret(r.token, route.externalToken ? cfg.externalToken : cfg.token)) {
 			return fail(403, 'PLEASE VALIDATE TOKEN', route.externalToken ? 'Forbidden: this API needs an External token' : 'Forbidden: the token is not valid');
 		}
-		entry.tokenValid = true;
 		if (!quota.take(cfg.dailyQuota)) {
 			return fail(403, 'TOKEN LIMIT EXCEEDED', `The token has used its ${cfg.dailyQuota} requests for today`);
 		}
