@@ -94,6 +94,16 @@ describe('Activity → Create: the request', () => {
 		]);
 		expect(pathsOf(sandbox)).toStrictEqual([]);
 	});
+
+	test('an extra field without a name fails its item, naming the entry', async () => {
+		sandbox = await startSandbox();
+		const result = await runOn(sandbox, { ...base, extraFields: { field: [{ name: 'a', value: '1' }, { name: ' ', value: '2' }] } }, [{ json: {} }], 'continueRegularOutput');
+		expect(result.outputOf(NODE_NAME)[0].json).toStrictEqual({
+			error: 'The name of entry 2 of Extra Fields is empty',
+			details: 'Item 0: fill in each entry of Extra Fields with the field name as the CRM shows it.',
+		});
+		expect(pathsOf(sandbox)).toStrictEqual([]);
+	});
 });
 
 describe('Activity → Create against the sandbox', () => {

@@ -111,7 +111,7 @@ function readFields(this: IExecuteFunctions, reader: ParameterReader, itemIndex:
 		if (typeof extra.phoneCode === 'string' && extra.phoneCode !== '') phone.code = extra.phoneCode;
 		fields.phone = phone;
 	}
-	const more = readCaseForm(this, { get: (name, index, fallback) => reader.get(name === 'caseFields' ? 'extraFields' : name, index, fallback) } as ParameterReader, itemIndex);
+	const more = readCaseForm(this, reader, itemIndex, 'extraFields', 'Extra Fields');
 	return { ...fields, ...more };
 }
 

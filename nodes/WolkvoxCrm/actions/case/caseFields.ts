@@ -18,8 +18,6 @@ export const CASE_QUERY_FIELDS = [
 	'wolkvox-id', 'type case', 'case expired', 'reason',
 ];
 
-export const DOCUMENTED_CASE_TYPES = ['Request', 'Complaints', 'Claims', 'Suggestions'];
-
 export function caseQueryField(description: string): INodeProperties {
 	return {
 		displayName: 'Field',
@@ -92,13 +90,19 @@ export function readCaseType(context: IExecuteFunctions, reader: ParameterReader
 	return custom;
 }
 
-/** The extra case fields of one item as an object (names byte-exact). */
-export function readCaseForm(context: IExecuteFunctions, reader: ParameterReader, itemIndex: number): IDataObject {
-	const entries = reader.get<{ field?: Array<{ name?: unknown; value?: unknown }> }>('caseFields', itemIndex, {})?.field ?? [];
+/** Name/value pairs of one item (Case Fields, or another parameter of that shape) as an object, names byte-exact. */
+export function readCaseForm(
+	context: IExecuteFunctions,
+	reader: ParameterReader,
+	itemIndex: number,
+	parameter = 'caseFields',
+	label = 'Case Fields',
+): IDataObject {
+	const entries = reader.get<{ field?: Array<{ name?: unknown; value?: unknown }> }>(parameter, itemIndex, {})?.field ?? [];
 	const form: IDataObject = {};
 	entries.forEach((entry, index) => {
 		const name = typeof entry.name === 'string' ? entry.name : '';
-		if (name.trim() === '') fail(context, itemIndex, `The name of case field ${index + 1} is empty`, 'fill in each Case Fields entry with the field name as the Cases module shows it.');
+		if (name.trim() === '') fail(context, itemIndex, `The name of entry ${index + 1} of ${label} is empty`, `fill in each entry of ${label} with the field name as the CRM shows it.`);
 		Object.defineProperty(form, name, { value: entry.value ?? '', enumerable: true, writable: true, configurable: true });
 	});
 	return form;
