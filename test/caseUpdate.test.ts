@@ -52,6 +52,13 @@ describe('Case → Update: read, then send the whole case back with the changes'
 		expect(caseOf(sandbox, CASE2).priority).toBe('high');
 	});
 
+	test('Check Daily Quota First counts 2 calls per item and stops before reading any case', async () => {
+		sandbox = await startSandbox({ dailyQuota: 10, quotaUsed: 6 });
+		const result = await runOn(sandbox, { ...base, updateFields: { status: 'x' }, options: { quotaGuard: true } }, [{ json: {} }, { json: {} }]);
+		expect(result.nodeError(NODE_NAME)!.message).toBe('This run needs 4 API call(s), but the token has only 3 left today');
+		expect(pathsOf(sandbox)).toStrictEqual(['token/tokenInformation.php']);
+	});
+
 	test('a read answer without a field the write needs stops before writing, naming the field', async () => {
 		nock.disableNetConnect();
 		nock(ORIGIN)
