@@ -1,6 +1,6 @@
 /** The sandbox's cases/* endpoints and the activities module, over HTTP. */
 import { encodeMultipart, type FormPart } from '../nodes/WolkvoxCrm/transport/multipart';
-import { startSandbox } from '../sandbox/server';
+import { parseArgs, startSandbox } from '../sandbox/server';
 import { call, HEX24, type Loose, type Options, type Sandbox } from './helpers/sandboxHttp';
 
 const API = '/server/API/v2/';
@@ -118,5 +118,23 @@ describe('sandbox wolkvox_activities', () => {
 		const res = await call(sb, `${API}custom/insert.php`, { body: { operation: 'demo', module: 'wolkvox_activities', type: 'call', fields: { name: 'Llamada' } } });
 		expect(res.status).toBe(200);
 		expect(sb.records('demo', 'wolkvox_activities')).toMatchObject([{ name: 'Llamada', type: 'call', wolkvox_id: res.json.data.wolkvox_id }]);
+	});
+});
+
+describe('sandbox case switches', () => {
+	test('CLI flags and options; a wrong answer style is refused', async () => {
+		expect(parseArgs(['--external-token', 'ext-1', '--case-answer-keys', 'write', '--case-insert-without-id'])).toEqual({
+			ttlMs: 600000,
+			externalToken: 'ext-1',
+			caseAnswerKeys: 'write',
+			caseInsertReturnsId: false,
+		});
+		await expect(startSandbox({ caseAnswerKeys: 'camel' as never })).rejects.toThrow('sandbox option caseAnswerKeys must be one of query, write');
+		await start({ externalToken: 'ext-1' });
+		expect(sb.externalToken).toBe('ext-1');
+		const res = await fetch(`${sb.url}/__sandbox/config`);
+		const config = await res.json();
+		expect(config).not.toHaveProperty('externalToken');
+		expect(config).toMatchObject({ caseAnswerKeys: 'query', caseInsertReturnsId: true });
 	});
 });
