@@ -1,6 +1,8 @@
+import nock from 'nock';
+
 import { startSandbox } from '../sandbox/server';
-import { CONTACT1, CONTACT2, pathsOf, runOn, type Sandbox } from './helpers/cases';
-import { NODE_NAME } from './helpers/node';
+import { CONTACT1, CONTACT2, nodeWorkflow, pathsOf, runOn, type Sandbox } from './helpers/cases';
+import { NODE_NAME, ORIGIN, QUERY_PATH, run } from './helpers/node';
 
 const UNKNOWN = 'ffffffffffffffffffffffff';
 const base = { resource: 'record', operation: 'get', module: 'contacts' };
@@ -9,6 +11,8 @@ let sandbox: Sandbox | undefined;
 afterEach(async () => {
 	await sandbox?.close();
 	sandbox = undefined;
+	nock.cleanAll();
+	nock.enableNetConnect();
 });
 
 describe('Record → Get', () => {
@@ -56,5 +60,26 @@ describe('Record → Get', () => {
 		sandbox = await startSandbox();
 		const result = await runOn(sandbox, { ...base, recordIds: ' , ' });
 		expect(result.nodeError(NODE_NAME)).toMatchObject({ message: 'No record ID to get', context: { itemIndex: 0 } });
+	});
+});
+
+describe('Record → Get: an API that answers an unknown id with 404', () => {
+	const notFound = { code: 404, error: 'RECORD NOT FOUND', msg: `The record ${UNKNOWN} does not exist`, data: null };
+
+	test('RECORD NOT FOUND counts as not found (Skip: no output; Error: the error naming the id)', async () => {
+		nock.disableNetConnect();
+		nock(ORIGIN).post(QUERY_PATH).times(2).reply(404, notFound);
+		const skipped = await run(nodeWorkflow({ ...base, recordIds: UNKNOWN, ifNotFound: 'skip' }));
+		expect(skipped.status).toBe('success');
+		expect(skipped.outputOf(NODE_NAME)).toStrictEqual([]);
+		const failed = await run(nodeWorkflow({ ...base, recordIds: UNKNOWN }));
+		expect(failed.nodeError(NODE_NAME)!.message).toBe(`No record with the ID ${UNKNOWN} in contacts`);
+	});
+
+	test('MODULE NOT FOUND stays an API error', async () => {
+		nock.disableNetConnect();
+		nock(ORIGIN).post(QUERY_PATH).reply(404, { code: 404, error: 'MODULE NOT FOUND', msg: 'The module "contactos" does not exist', data: null });
+		const result = await run(nodeWorkflow({ ...base, module: 'contactos', recordIds: UNKNOWN, ifNotFound: 'skip' }));
+		expect(result.nodeError(NODE_NAME)!.message).toBe('The wolkvox CRM API refused the request: MODULE NOT FOUND');
 	});
 });

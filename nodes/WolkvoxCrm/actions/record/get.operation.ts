@@ -4,9 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { quotaGuardOption } from '../../engine/quota';
 import { runPerItem } from '../../engine/perItem';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
-import { recordsOf } from '../../helpers/records';
+import { recordsOf, type CrmRecord } from '../../helpers/records';
 import { simplifyRecord } from '../../helpers/simplify';
-import { apiRequest, type FieldAdvice } from '../../transport';
+import { apiRequest, WolkvoxApiError, type FieldAdvice } from '../../transport';
 import { toNodeError } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
@@ -52,6 +52,13 @@ export const description: INodeProperties[] = [
 
 const getAdvice: FieldAdvice = { badRequest: 'check Module and Record IDs', notFound: 'check CRM Operation and Module (as the CRM shows it)' };
 
+/** A 404 that says the record is not there (not the module or the operation). */
+function recordNotFound(error: WolkvoxApiError, id: string): boolean {
+	const failure = error.requestFailure;
+	const text = `${failure.apiError ?? ''} ${failure.apiMessage ?? ''}`;
+	return failure.code === 404 && (failure.namedIds.includes(id) || /record/i.test(text)) && !/module|operation/i.test(text);
+}
+
 function readIds(this: IExecuteFunctions, reader: ParameterReader, itemIndex: number): string[] {
 	let ids: string[];
 	try {
@@ -90,14 +97,22 @@ export const execute: OperationExecute = async function (connection, items) {
 		const simplify = reader.get('simplify', itemIndex, true) !== false;
 		const output: INodeExecutionData[] = [];
 		for (const id of ids) {
-			const envelope = await apiRequest.call(
-				this,
-				settings,
-				{ method: 'POST', endpoint: 'custom/query.php', body: { operation: target.operation, module: target.module, field: 'wolkvox_id', value: id }, advice: getAdvice },
-				itemIndex,
-			);
+			let records: CrmRecord[];
+			try {
+				const envelope = await apiRequest.call(
+					this,
+					settings,
+					{ method: 'POST', endpoint: 'custom/query.php', body: { operation: target.operation, module: target.module, field: 'wolkvox_id', value: id }, advice: getAdvice },
+					itemIndex,
+				);
+				records = recordsOf(envelope.data);
+			} catch (error) {
+				// An API that answers a query for an unknown id with 404 RECORD NOT FOUND (rather than no records).
+				if (!(error instanceof WolkvoxApiError && recordNotFound(error, id))) throw toNodeError.call(this, error, itemIndex);
+				records = [];
+			}
 			// Only the record that has this id: an answer holding others does not stand for it.
-			const found = recordsOf(envelope.data).filter((record) => String(record.wolkvox_id) === id);
+			const found = records.filter((record) => String(record.wolkvox_id) === id);
 			if (found.length === 0 && !skipMissing) {
 				throw new NodeOperationError(this.getNode(), `No record with the ID ${id} in ${target.module}`, {
 					itemIndex,
