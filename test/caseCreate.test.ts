@@ -120,6 +120,14 @@ describe('Case → Create: never twice, and errors that name the item', () => {
 		expect(pathsOf(sandbox)).toStrictEqual(['cases/insert.php']);
 	});
 
+	test('Check Daily Quota First: one call per item, nothing sent when they do not fit', async () => {
+		sandbox = await startSandbox({ dailyQuota: 10, quotaUsed: 8 });
+		const result = await runOn(sandbox, { ...base, options: { quotaGuard: true } }, [{ json: {} }, { json: {} }]);
+		expect(result.nodeError(NODE_NAME)!.message).toBe('This run needs 2 API call(s), but the token has only 1 left today');
+		expect(pathsOf(sandbox)).toStrictEqual(['token/tokenInformation.php']);
+		expect(sandbox.records('demo', 'cases')).toHaveLength(3);
+	});
+
 	test('Custom without a custom type stops the run naming the item', async () => {
 		sandbox = await startSandbox();
 		const result = await runOn(sandbox, { ...base, caseType: 'custom', customCaseType: ' ' });
