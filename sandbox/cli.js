@@ -3,7 +3,7 @@
 
 /** The sandbox's command line: `node sandbox/server.js [options]` (see USAGE). */
 
-const { DEFAULT_QUOTA, DEFAULT_STALL_MS, DEFAULT_TOKEN, FAULT_KINDS } = require('./config');
+const { DEFAULT_EXTERNAL_TOKEN, DEFAULT_QUOTA, DEFAULT_STALL_MS, DEFAULT_TOKEN, FAULT_KINDS } = require('./config');
 
 const CLI_DEFAULT_TTL_S = 600;
 
@@ -30,6 +30,9 @@ const USAGE = `Usage: node sandbox/server.js [options]
   --redirect-to origin         answer every API request with a 307 to this origin
   --ttl seconds                stop after this long (default ${CLI_DEFAULT_TTL_S}; 0 = never)
   --log file                   append the request log as JSON lines
+  --external-token T           the External token, the only one cases/listHistoryNote.php takes (default ${DEFAULT_EXTERNAL_TOKEN})
+  --case-answer-keys K         queryCases.php names case fields as 'query' ("type case", default) or 'write' ("case-type")
+  --case-insert-without-id     cases/insert.php and insertAttach.php answer without the new case's id
   --help                       this text`;
 
 /** @typedef {import('./config').SandboxOptions & { help?: boolean }} CliOptions */
@@ -46,7 +49,10 @@ const NUMBER_FLAGS = Object.freeze({
 	'--max-attachment-bytes': 'maxAttachmentBytes',
 });
 /** @type {Readonly<Record<string, string>>} flags that take a string → option name */
-const STRING_FLAGS = Object.freeze({ '--seed': 'seed', '--token': 'token', '--redirect-to': 'redirectTo', '--log': 'logFile' });
+const STRING_FLAGS = Object.freeze({
+	'--seed': 'seed', '--token': 'token', '--redirect-to': 'redirectTo', '--log': 'logFile',
+	'--external-token': 'externalToken', '--case-answer-keys': 'caseAnswerKeys',
+});
 /** @type {Readonly<Record<string, [string, unknown]>>} flags without a value → [option name, value] */
 const SWITCH_FLAGS = Object.freeze({
 	'--errors-as-200': ['errorsAsHttp200', true],
@@ -54,6 +60,7 @@ const SWITCH_FLAGS = Object.freeze({
 	'--not-found-names-none': ['notFoundNamesIds', false],
 	'--reports-total': ['reportsTotal', true],
 	'--newest-first': ['answerOrder', 'newestFirst'],
+	'--case-insert-without-id': ['caseInsertReturnsId', false],
 });
 
 /**
@@ -163,6 +170,7 @@ async function main(startSandbox) {
 		process.exit(2);
 	}
 	process.stdout.write(`wolkvox CRM sandbox listening on ${sb.url} (token: ${sb.token})\n`);
+	process.stdout.write(`External token (cases/listHistoryNote.php only): ${sb.externalToken}\n`);
 	for (const [op, modules] of Object.entries(sb.records())) {
 		const parts = Object.entries(/** @type {Record<string, unknown[]>} */ (modules)).map(([m, recs]) => `${m} (${recs.length})`);
 		process.stdout.write(`  operation "${op}": ${parts.join(', ')}\n`);

@@ -4,6 +4,9 @@
 /** The sandbox's options: their defaults and how startSandbox/configure read them. */
 
 const DEFAULT_TOKEN = 'sandbox-token-0123456789abcdef';
+const DEFAULT_EXTERNAL_TOKEN = 'sandbox-external-token-0123456789abcdef';
+/** How queryCases.php names a case's fields (unpublished): its own query names, or the write keys. */
+const CASE_ANSWER_KEYS = Object.freeze(['query', 'write']);
 const DEFAULT_QUOTA = 4800;
 const DEFAULT_STALL_MS = 60000;
 const DEFAULT_MAX_RECORDS_PER_ANSWER = 200;
@@ -59,6 +62,9 @@ const ANSWER_ORDERS = Object.freeze(['oldestFirst', 'newestFirst']);
  * @property {string | null} [redirectTo]    origin; every API request gets a 307 to it
  * @property {number | null} [ttlMs]         close by itself after this long (default: never)
  * @property {string | null} [logFile]       append the request log as JSON lines here
+ * @property {string} [externalToken]        the one External token: only cases/listHistoryNote.php takes it (and only it)
+ * @property {'query' | 'write'} [caseAnswerKeys]  queryCases.php names fields "type case", "responsible user"… ('query', default) or "case-type", "responsible"… ('write')
+ * @property {boolean} [caseInsertReturnsId] cases/insert.php and insertAttach.php give the new case's id (default true)
  */
 
 /**
@@ -82,6 +88,9 @@ const ANSWER_ORDERS = Object.freeze(['oldestFirst', 'newestFirst']);
  * @property {string | null} redirectTo
  * @property {number | null} ttlMs
  * @property {string | null} logFile
+ * @property {string} externalToken
+ * @property {'query' | 'write'} caseAnswerKeys
+ * @property {boolean} caseInsertReturnsId
  */
 
 /** @type {NormalizedConfig} */
@@ -105,6 +114,9 @@ const DEFAULT_CONFIG = Object.freeze({
 	redirectTo: null,
 	ttlMs: null,
 	logFile: null,
+	externalToken: DEFAULT_EXTERNAL_TOKEN,
+	caseAnswerKeys: /** @type {'query' | 'write'} */ ('query'),
+	caseInsertReturnsId: true,
 });
 
 /** @param {string} name @param {unknown} v @returns {number} */
@@ -122,7 +134,7 @@ const COUNT_KEYS = /** @type {const} */ ([
 /** Every option name (SandboxOptions): a misspelt one is refused, not silently ignored. */
 const OPTION_KEYS = [
 	'port', 'seed', 'token', ...COUNT_KEYS, 'latencyMs', 'deleteMode', 'notFoundNamesIds', 'reportsTotal', 'answerOrder', 'rateLimit', 'faults',
-	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile',
+	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile', 'externalToken', 'caseAnswerKeys', 'caseInsertReturnsId',
 ];
 
 /**
@@ -147,6 +159,15 @@ function mergeConfig(base, partial) {
 		if (!DELETE_MODES.includes(p.deleteMode)) throw new Error(`sandbox option deleteMode must be one of ${DELETE_MODES.join(', ')}`);
 		cfg.deleteMode = p.deleteMode;
 	}
+	if (p.externalToken !== undefined) {
+		if (typeof p.externalToken !== 'string' || p.externalToken === '') throw new Error('sandbox option externalToken must be a non-empty string');
+		cfg.externalToken = p.externalToken;
+	}
+	if (p.caseAnswerKeys !== undefined) {
+		if (!CASE_ANSWER_KEYS.includes(p.caseAnswerKeys)) throw new Error(`sandbox option caseAnswerKeys must be one of ${CASE_ANSWER_KEYS.join(', ')}`);
+		cfg.caseAnswerKeys = p.caseAnswerKeys;
+	}
+	if (p.caseInsertReturnsId !== undefined) cfg.caseInsertReturnsId = Boolean(p.caseInsertReturnsId);
 	if (p.notFoundNamesIds !== undefined) cfg.notFoundNamesIds = Boolean(p.notFoundNamesIds);
 	if (p.reportsTotal !== undefined) cfg.reportsTotal = Boolean(p.reportsTotal);
 	if (p.answerOrder !== undefined) {
@@ -197,6 +218,7 @@ function readFaults(f) {
 
 module.exports = {
 	DEFAULT_TOKEN,
+	DEFAULT_EXTERNAL_TOKEN,
 	DEFAULT_QUOTA,
 	DEFAULT_STALL_MS,
 	FAULT_KINDS,

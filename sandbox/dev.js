@@ -18,9 +18,9 @@ function sendDev(res, status, payload) {
 	res.end(text);
 }
 
-/** @param {import('./server').Sandbox} api the config without the token value */
+/** @param {import('./server').Sandbox} api the config without the token values */
 function publicConfig(api) {
-	const { token: _t, ...rest } = api.config();
+	const { token: _t, externalToken: _e, ...rest } = api.config();
 	return rest;
 }
 

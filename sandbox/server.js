@@ -21,11 +21,13 @@ const { drawFault, finalize, playFault, send, sendRedirect } = require('./answer
 const { DEFAULT_CONFIG, DEFAULT_TOKEN, FAULT_KINDS, mergeConfig } = require('./config');
 const { DEV_PREFIX, handleDev } = require('./dev');
 const { listen, parseJson, readBody, tokenHeader } = require('./http');
+const { parseFormData } = require('./multipart');
 const { createLogFile, newLogEntry, noteBody } = require('./log');
 const { createQuota, createRateLimiter, rateLimitedAnswer } = require('./limits');
 const { buildStore, dumpRecords, generateRecords, loadSeed } = require('./records');
 const { copyJson, fail, isPlainObject, makePrng, sameSecret } = require('./util');
 
+const { caseRoutes } = require('./endpoints/cases');
 const { deleteRecords } = require('./endpoints/delete');
 const { insert, insertMany } = require('./endpoints/insert');
 const { query, queryDates } = require('./endpoints/query');
@@ -44,6 +46,7 @@ const ROUTES = {
 	'custom/update.php': update,
 	'custom/updateMany.php': updateMany,
 	'token/tokenInformation.php': tokenInformation,
+	...caseRoutes,
 };
 
 /** @typedef {import('./config').SandboxOptions} SandboxOptions */
@@ -66,6 +69,7 @@ const ROUTES = {
  * @property {string} url
  * @property {number} port
  * @property {string} token
+ * @property {string} externalToken                       the token only cases/listHistoryNote.php takes
  * @property {() => Promise<void>} close
  * @property {Promise<void>} closed                         resolves once the sandbox has closed (close(), ttl, signal)
  * @property {(operation?: string, module?: string) => any} records
@@ -134,7 +138,7 @@ async function startSandbox(options = {}) {
 	 * The answer once the request got past redirect, rate limit and latency: the path, method, token and
 	 * quota checks, then the endpoint itself.
 	 * @param {import('./endpoints/common').Endpoint | undefined} route @param {LogEntry} entry
-	 * @param {{ method: string, pathname: string, token: string | undefined, query: URLSearchParams, parsed: { ok: true, value: any } | { ok: false } }} r
+	 * @param {{ method: string, pathname: string, token: string | undefined, query: URLSearchParams, parsed: { ok: true, value: any } | { ok: false, reason?: string } }} r
 	 * @returns {ApiResult}
 	 */
 	function routeRequest(route, entry, r) {
@@ -143,14 +147,18 @@ async function startSandbox(options = {}) {
 			return { ...fail(405, 'METHOD NOT ALLOWED', `Use ${route.method} for ${r.pathname}`), headers: { Allow: route.method } };
 		}
 		if (!entry.tokenPresent || r.token === undefined) return fail(401, 'PLEASE ENTER THE WOLKVOX-TOKEN', 'Unauthorized');
-		if (!sameSecret(r.token, cfg.token)) return fail(403, 'PLEASE VALIDATE TOKEN', 'Forbidden: the token is not valid');
-		entry.tokenValid = true;
+		// a token of this sandbox, of either type; but cases/listHistoryNote.php takes only the External one, every other API only the Internal one
+		entry.tokenValid = sameSecret(r.token, cfg.token) || sameSecret(r.token, cfg.externalToken);
+		if (!sameSecret(r.token, route.externalToken ? cfg.externalToken : cfg.token)) {
+			return fail(403, 'PLEASE VALIDATE TOKEN', route.externalToken ? 'Forbidden: this API needs an External token' : 'Forbidden: the token is not valid');
+		}
 		if (!quota.take(cfg.dailyQuota)) {
 			return fail(403, 'TOKEN LIMIT EXCEEDED', `The token has used its ${cfg.dailyQuota} requests for today`);
 		}
 		entry.quotaCounted = true;
 		let body = {};
 		if (!route.noJsonBody) {
+			if (!r.parsed.ok && route.formData) return fail(400, 'THE BODY MUST BE FORM-DATA', `The form-data body could not be read: ${r.parsed.reason}`);
 			if (!r.parsed.ok) return fail(400, 'THE BODY MUST BE VALID JSON', 'The request body could not be parsed as JSON');
 			if (!isPlainObject(r.parsed.value)) return fail(400, 'THE BODY MUST BE VALID JSON', 'The request body must be a JSON object');
 			body = r.parsed.value;
@@ -196,8 +204,8 @@ async function startSandbox(options = {}) {
 			finalize(ctx, null);
 			return;
 		}
-		const parsed = parseJson(buf);
 		const route = pathname.startsWith(API_PREFIX) ? ROUTES[pathname.slice(API_PREFIX.length)] : undefined;
+		const parsed = route && route.formData ? parseFormData(buf, req.headers['content-type']) : parseJson(buf);
 		const query = new URLSearchParams(queryString);
 		if (route && route.noJsonBody) entry.operation = query.get('operation');
 		else if (parsed.ok) noteBody(entry, parsed.value, route && route.requestedIds);
@@ -232,6 +240,7 @@ async function startSandbox(options = {}) {
 		url: `http://127.0.0.1:${port}`,
 		port,
 		token: cfg.token,
+		externalToken: cfg.externalToken,
 		closed: closedPromise,
 		close() {
 			if (closing) return closing;
@@ -270,6 +279,7 @@ async function startSandbox(options = {}) {
 			if (partial && partial.faults !== undefined) rand = makePrng(cfg.faults ? cfg.faults.seed : 1);
 			if (partial && partial.rateLimit !== undefined) rateLimiter.clear();
 			if (partial && partial.token !== undefined) api.token = cfg.token;
+			if (partial && partial.externalToken !== undefined) api.externalToken = cfg.externalToken;
 			if (partial && partial.quotaUsed !== undefined) quota.set(cfg.quotaUsed);
 			if (partial && partial.ttlMs !== undefined) armTtl();
 			logFile.use(cfg.logFile);

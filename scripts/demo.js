@@ -92,6 +92,27 @@ async function roundTrip(run, sandbox, problems) {
 	console.log(`  requests so far: ${counts.join(', ')}`);
 }
 
+/**
+ * 5. The contact centre's flow: find the caller, open a case for them, log the call on the case.
+ * @param {(workflow: any) => Promise<any>} run @param {any} sandbox @param {string[]} problems
+ */
+async function contactCaseCall(run, sandbox, problems) {
+	const workflow = example('contact-case-call.workflow.json');
+	heading(`running "${workflow.name}"`);
+	const result = await run(workflow);
+	if (result.status !== 'success') {
+		problems.push(`the contact-case-call run ended with status ${result.status}`);
+		return;
+	}
+	const caseId = result.outputOf('Open case')[0]?.json.wolkvox_id;
+	const opened = sandbox.records('demo', 'cases').find((/** @type {any} */ c) => c.wolkvox_id === caseId);
+	const call = sandbox.records('demo', 'wolkvox_activities').find((/** @type {any} */ a) => a.id_record === caseId);
+	console.log(`  case ${caseId}: ${opened?.['type case']}, ${opened?.status}, contact ${opened?.['email contact']}`);
+	console.log(`  activity: ${JSON.stringify(call)}`);
+	if (!opened || opened['email contact'] !== workflow.pinData['Call ended'][0].json.email) problems.push('the case was not opened for the contact found');
+	if (!call || call.type !== 'call' || call.completion_date !== '2026-12-04 15:42:10') problems.push('the call was not logged on the case');
+}
+
 async function main() {
 	const sandbox = await startSandbox({ port: 0, ttlMs: 120_000 });
 	/** @type {string[]} */
@@ -172,6 +193,9 @@ async function main() {
 
 		// 4. Create, update, create or update, then delete.
 		await roundTrip(run, sandbox, problems);
+
+		// 5. After a call: find the contact, open a case, log the call.
+		await contactCaseCall(run, sandbox, problems);
 
 		const requests = sandbox.log.filter((/** @type {any} */ entry) => entry.path.endsWith('custom/delete.php'));
 		heading(`the sandbox received ${requests.length} delete requests`);

@@ -189,8 +189,10 @@ describe('the node description', () => {
 	const properties = new WolkvoxCrm().description.properties;
 	const named = (name: string) => properties.filter((property) => property.name === name);
 
-	test('Resource: Record and Token; Token → Get Usage ("Get token usage")', () => {
+	test('Resource: Activity, Case, Record and Token; Token → Get Usage ("Get token usage")', () => {
 		expect(named('resource')[0].options).toStrictEqual([
+			{ name: 'Activity', value: 'activity' },
+			{ name: 'Case', value: 'case' },
 			{ name: 'Record', value: 'record' },
 			{ name: 'Token', value: 'token' },
 		]);

@@ -5,6 +5,8 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as activity from './actions/activity/Activity.resource';
+import * as cases from './actions/case/Case.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
 import { MAIN_CONNECTION } from './compat';
@@ -31,6 +33,8 @@ export class WolkvoxCrm implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Activity', value: 'activity' },
+					{ name: 'Case', value: 'case' },
 					{ name: 'Record', value: 'record' },
 					{ name: 'Token', value: 'token' },
 				],
@@ -38,6 +42,8 @@ export class WolkvoxCrm implements INodeType {
 			},
 			...record.description,
 			...token.description,
+			...cases.description,
+			...activity.description,
 		],
 	};
 

@@ -30,6 +30,8 @@ const { findModule } = require('../records');
  * @property {(call: Call) => ApiResult} handle
  * @property {boolean} [noJsonBody]   no JSON body; the log's operation comes from the query string
  * @property {(body: Record<string, any>) => string[] | null} [requestedIds]  the ids the log keeps before the request runs
+ * @property {boolean} [formData]     the body is multipart/form-data: text parts as keys, files in `__files`
+ * @property {boolean} [externalToken]  only the External token is accepted (cases/listHistoryNote.php)
  */
 
 /** The `type` values a typed field may carry (wolkvox docs and observed clients). */

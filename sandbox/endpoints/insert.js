@@ -29,6 +29,8 @@ function createRecord({ body, store }, records, values) {
 		wolkvox_fecha_modificacion: stamp,
 		wolkvox_usuario_modificacion: user,
 	};
+	// activities (module wolkvox_activities) carry their type beside fields: task, call, meeting…
+	if (typeof body.type === 'string' && body.type !== '') rec.type = body.type;
 	if (!isPlainObject(rec.wolkvox_owner)) {
 		rec.wolkvox_owner = { user, nombre: 'Administrador', id: '000000000000000000000001', email: `admin@${body.operation}.crm` };
 	}

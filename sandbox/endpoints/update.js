@@ -126,4 +126,4 @@ const updateMany = {
 	},
 };
 
-module.exports = { update, updateMany, UPDATE_MANY_METHOD };
+module.exports = { update, updateMany, readAttachments, UPDATE_MANY_METHOD };

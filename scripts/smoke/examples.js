@@ -267,6 +267,8 @@ const EXAMPLES = [
 		},
 		runs: [writesRun(true)],
 	},
+	// Cases, activities and Record → Get (scripts/smoke/caseExamples.js).
+	...require('./caseExamples').CASE_EXAMPLES,
 ];
 
 module.exports = { EXAMPLES };

@@ -5,7 +5,7 @@ const { EXAMPLES } = require('./examples');
 const { PACKAGE } = require('./verdicts');
 
 /** What the smoke needs to know of a workflow: its nodes, target, Record IDs field (if not an expression) and pinned items. */
-function describe(wf) {
+function describe(wf, credential) {
 	const node = wf.nodes.find((n) => n.type.startsWith(`${PACKAGE}.`));
 	const trigger = wf.nodes.find((n) => /trigger/i.test(n.type));
 	const field = String(node.parameters.recordIds ?? '');
@@ -17,7 +17,8 @@ function describe(wf) {
 		node,
 		trigger,
 		module: node.parameters.module,
-		operation: node.parameters.crmOperation,
+		// Empty: the node uses the credential's.
+		operation: node.parameters.crmOperation || credential.data.crmOperation,
 		recordIds: field.startsWith('=') ? [] : field.split(/[\s,]+/).filter(Boolean),
 		pinned,
 		pinnedIds: pinned.map((json) => json.wolkvox_id).filter(Boolean),
@@ -46,7 +47,7 @@ function prepareExamples({ files, load, credential, records }) {
 		if (entry.name) wf.name = entry.name;
 		for (const n of wf.nodes) if (n.credentials && n.credentials.wolkvoxCrmApi) n.credentials.wolkvoxCrmApi = { id: credential.id, name: credential.name };
 		if (entry.vary) entry.vary(wf, wf.nodes.find((n) => n.type.startsWith(`${PACKAGE}.`)), { records, taken });
-		const ex = describe(wf);
+		const ex = describe(wf, credential);
 		taken.push(...ex.recordIds, ...ex.pinnedIds);
 		return { entry, wf, ex };
 	}

@@ -5,12 +5,16 @@ import { getConnection, type Connection } from '../transport';
 import { addRunHints } from './hints';
 import { errorItem, toNodeError } from './items';
 import type { OperationExecute } from './operation';
+import * as activity from './activity/Activity.resource';
+import * as cases from './case/Case.resource';
 import * as record from './record/Record.resource';
 import * as token from './token/Token.resource';
 
 type OperationModule = { execute: OperationExecute };
 
 const resources: Record<string, Record<string, OperationModule>> = {
+	activity: activity.operations,
+	case: cases.operations,
 	record: record.operations,
 	token: token.operations,
 };

@@ -20,11 +20,13 @@ import { InvalidTokenError, normalizeToken } from '../helpers/token';
 import { classifyNetworkError, classifyReading, redact, retryAfterMs } from './classify';
 import { readEnvelope, type WolkvoxEnvelope } from './envelope';
 import { describeFailure, type FailureContext, type FailureWords, type FieldAdvice, type RequestFailure } from './failures';
+import { encodeMultipart, type FormPart } from './multipart';
 import { RequestScheduler } from './scheduler';
 
 export { redact, retryAfterMs } from './classify';
 export { itemLabel, listOfIds, quotaComesBack } from './failures';
 export type { FieldAdvice, RequestFailure } from './failures';
+export type { FormPart } from './multipart';
 export { RequestScheduler, RunStats } from './scheduler';
 
 export const CREDENTIAL_TYPE = 'wolkvoxCrmApi';
@@ -67,6 +69,8 @@ export interface ApiRequest {
 	/** Path below /server/API/v2/, e.g. `custom/delete.php` */
 	endpoint: string;
 	body?: IDataObject;
+	/** A multipart/form-data body instead of JSON (cases/insert.php, cases/update.php). */
+	form?: FormPart[];
 	qs?: IDataObject;
 	/**
 	 * Whether the request may be sent again after an attempt that may have taken effect (a lost
@@ -192,16 +196,15 @@ export async function apiRequest(
 	request: ApiRequest,
 	itemIndex: number,
 ): Promise<WolkvoxEnvelope> {
+	const form = request.form === undefined ? undefined : encodeMultipart(request.form);
+	const contentType = form?.contentType ?? (request.body === undefined ? undefined : 'application/json');
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		// Relative: the credential points it at the normalised server and adds the token.
 		url: `${API_PATH}${request.endpoint}`,
-		headers:
-			request.body === undefined
-				? { Accept: 'application/json' }
-				: { Accept: 'application/json', 'Content-Type': 'application/json' },
+		headers: contentType === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': contentType },
 		qs: request.qs,
-		body: request.body,
+		body: form?.body ?? request.body,
 		// Raw text, so that HTML pages and cut-off answers can be told apart from JSON.
 		encoding: 'text',
 		returnFullResponse: true,

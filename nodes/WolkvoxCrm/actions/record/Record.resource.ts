@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as createRecords from './create.operation';
 import * as deleteRecords from './delete.operation';
+import * as getRecords from './get.operation';
 import * as searchRecords from './search.operation';
 import * as updateRecords from './update.operation';
 import * as upsertRecords from './upsert.operation';
@@ -10,6 +11,7 @@ import * as upsertRecords from './upsert.operation';
 export const operations = {
 	create: createRecords,
 	delete: deleteRecords,
+	get: getRecords,
 	search: searchRecords,
 	update: updateRecords,
 	upsert: upsertRecords,
@@ -42,6 +44,12 @@ export const description: INodeProperties[] = [
 				action: 'Delete records',
 			},
 			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get records by their IDs',
+				action: 'Get records',
+			},
+			{
 				name: 'Search',
 				value: 'search',
 				description: 'Find records of a module by a field value or by creation date',
@@ -58,6 +66,7 @@ export const description: INodeProperties[] = [
 	},
 	...createRecords.description,
 	...deleteRecords.description,
+	...getRecords.description,
 	...searchRecords.description,
 	...updateRecords.description,
 	...upsertRecords.description,

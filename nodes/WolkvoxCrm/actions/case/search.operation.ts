@@ -1,0 +1,114 @@
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { mayBeIncomplete } from '../../engine/completeness';
+import { runPerItem } from '../../engine/perItem';
+import { readAnswer } from '../../helpers/records';
+import { simplifyRecord } from '../../helpers/simplify';
+import { apiRequest, type FieldAdvice } from '../../transport';
+import { addHint } from '../hints';
+import type { OperationExecute } from '../operation';
+import { ParameterReader } from '../parameters';
+import { crmOperationField, readCrmOperation, requestOptions, simplifyField, withOptions } from '../record/common.fields';
+import { caseQueryField, fail } from './caseFields';
+
+const displayOptions = { show: { resource: ['case'], operation: ['search'] } };
+
+export const description: INodeProperties[] = [
+	{ ...crmOperationField, displayOptions },
+	{ ...caseQueryField('The case field to match.'), displayOptions },
+	{
+		displayName: 'Value',
+		name: 'value',
+		type: 'string',
+		default: '',
+		placeholder: 'camila.restrepo@gmail.com',
+		description: 'The value the field must have. For type case: Request, Complaints, Claims, Suggestions or a custom type.',
+		displayOptions,
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions,
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
+	},
+	{ ...simplifyField, displayOptions },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'Max Records per Answer',
+				name: 'maxRecordsPerAnswer',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 200,
+				description: 'The most cases the CRM puts in one answer (not published). An answer holding this many may be incomplete.',
+			},
+			...requestOptions,
+		],
+	},
+];
+
+const searchAdvice: FieldAdvice = {
+	badRequest: 'check Field and Value',
+	notFound: 'check CRM Operation',
+};
+
+/** cases/queryCases.php once per item: every case whose field has the value. */
+export const execute: OperationExecute = async function (connection, items) {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const settings = withOptions(connection, options);
+	const capOption = Math.floor(Number(options.maxRecordsPerAnswer));
+	const cap = Number.isFinite(capOption) && capOption >= 1 ? capOption : 200;
+	const reader = new ParameterReader(this);
+	const possiblyCut: number[] = [];
+
+	const handle = async (itemIndex: number): Promise<INodeExecutionData[]> => {
+		const operation = readCrmOperation.call(this, settings, itemIndex, reader);
+		const field = String(reader.get('field', itemIndex, 'email contact'));
+		const value = reader.get<unknown>('value', itemIndex, '') ?? '';
+		if (typeof value === 'object') fail(this, itemIndex, 'The value to search for is a list or an object', 'give Value as text or a number, e.g. {{ $json.email }}.');
+		let wanted: number | undefined;
+		if (reader.get('returnAll', itemIndex, false) !== true) {
+			wanted = Number(reader.get('limit', itemIndex, 50));
+			if (!Number.isInteger(wanted) || wanted < 1) fail(this, itemIndex, `The limit ${String(wanted)} is not a whole number of 1 or more`, 'set Limit to 1 or more, or turn on Return All.');
+		}
+		const simplify = reader.get('simplify', itemIndex, true) !== false;
+
+		const envelope = await apiRequest.call(
+			this,
+			settings,
+			{ method: 'POST', endpoint: 'cases/queryCases.php', body: { operation, field, value: String(value) }, advice: searchAdvice },
+			itemIndex,
+		);
+		const answer = readAnswer(envelope);
+		const cases = answer.records.slice(0, wanted);
+		if (mayBeIncomplete({ count: answer.records.length, reportedTotal: answer.reportedTotal }, cap) && cases.length < (wanted ?? Infinity)) possiblyCut.push(itemIndex);
+		return cases.map((found) => ({ json: (simplify ? simplifyRecord(found) : found) as IDataObject, pairedItem: { item: itemIndex } }));
+	};
+
+	const output = await runPerItem.call(this, items.length, { concurrency: settings.scheduler.concurrency, handle });
+	if (possiblyCut.length > 0) {
+		possiblyCut.sort((a, b) => a - b);
+		addHint.call(
+			this,
+			`The CRM's answer for item(s) ${possiblyCut.join(', ')} held ${cap} or more cases, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value.`,
+		);
+	}
+	return output;
+};
