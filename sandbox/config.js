@@ -17,6 +17,9 @@ const FAULT_KINDS = Object.freeze(['http500', 'http502', 'http503', 'html', 'res
 /** @typedef {'allOrNothing' | 'partial'} DeleteMode */
 const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
 
+/** @typedef {'recent' | 'asIs'} SeedTimes */
+const SEED_TIMES = Object.freeze(['recent', 'asIs']);
+
 /**
  * @typedef {object} RateLimitOptions
  * @property {number} max        requests allowed per client IP inside the window
@@ -37,6 +40,9 @@ const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
  * @typedef {object} SandboxOptions
  * @property {number} [port]                 0 (default) = any free port; always binds 127.0.0.1
  * @property {import('./records').SeedData | string} [seed]  seed object or path of a JSON file (default sandbox/seed.json)
+ * @property {SeedTimes | null} [seedTimes]  creation times of the seed records: 'recent' (each module's newest 5 minutes
+ *   before the start, the others an hour apart, in their order) or 'asIs' (as written); default null = 'recent' for the
+ *   built-in sample records, 'asIs' for a seed you give. Read when a seed is loaded (start, reset(seed)).
  * @property {string} [token]                the one valid token
  * @property {number} [dailyQuota]           API calls per UTC day for the token (default 4800)
  * @property {number} [quotaUsed]            calls the token has already used today (at start, after reset, or now when configured)
@@ -59,6 +65,7 @@ const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
 /**
  * @typedef {object} NormalizedConfig
  * @property {string} token
+ * @property {SeedTimes | null} seedTimes
  * @property {number} dailyQuota
  * @property {number} quotaUsed
  * @property {number} latencyMs
@@ -80,6 +87,7 @@ const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
 /** @type {NormalizedConfig} */
 const DEFAULT_CONFIG = Object.freeze({
 	token: DEFAULT_TOKEN,
+	seedTimes: null,
 	dailyQuota: DEFAULT_QUOTA,
 	quotaUsed: 0,
 	latencyMs: 0,
@@ -113,7 +121,7 @@ const COUNT_KEYS = /** @type {const} */ ([
 /** Every option name (SandboxOptions): a misspelt one is refused, not silently ignored. */
 const OPTION_KEYS = [
 	'port', 'seed', 'token', ...COUNT_KEYS, 'latencyMs', 'deleteMode', 'notFoundNamesIds', 'rateLimit', 'faults',
-	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile',
+	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile', 'seedTimes',
 ];
 
 /**
@@ -137,6 +145,10 @@ function mergeConfig(base, partial) {
 	if (p.deleteMode !== undefined) {
 		if (!DELETE_MODES.includes(p.deleteMode)) throw new Error(`sandbox option deleteMode must be one of ${DELETE_MODES.join(', ')}`);
 		cfg.deleteMode = p.deleteMode;
+	}
+	if (p.seedTimes !== undefined) {
+		if (p.seedTimes !== null && !SEED_TIMES.includes(p.seedTimes)) throw new Error(`sandbox option seedTimes must be one of ${SEED_TIMES.join(', ')}`);
+		cfg.seedTimes = p.seedTimes;
 	}
 	if (p.notFoundNamesIds !== undefined) cfg.notFoundNamesIds = Boolean(p.notFoundNamesIds);
 	if (p.stallMs !== undefined) cfg.stallMs = nonNeg('stallMs', p.stallMs);
@@ -186,6 +198,7 @@ module.exports = {
 	DEFAULT_QUOTA,
 	DEFAULT_STALL_MS,
 	FAULT_KINDS,
+	SEED_TIMES,
 	DEFAULT_CONFIG,
 	mergeConfig,
 };
