@@ -16,9 +16,6 @@ let sandbox: Sandbox;
 
 const CAP = 3;
 
-// The first test waits for the clock to pass six seconds.
-jest.setTimeout(60_000);
-
 beforeEach(async () => {
 	const hourAgo = Math.floor(Date.now() / 1000) - 3600;
 	sandbox = await startSandbox({
