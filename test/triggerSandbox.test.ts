@@ -71,7 +71,7 @@ describe('Wolkvox CRM Trigger against the sandbox', () => {
 		expect(emitted).toEqual(created);
 		// After the two failed polls, the window holds more records than one answer.
 		const answers = sandbox.log.filter((entry: { path: string }) => entry.path.endsWith('custom/queryDates.php'));
-		expect(answers.some((entry: { recordsReturned?: number }) => entry.recordsReturned === CAP)).toBe(true);
+		expect(answers.some((entry) => entry.recordsReturned === CAP)).toBe(true);
 		expect(collectStrings([results, poller.staticData]).filter((text) => text.includes(sandbox.token))).toEqual([]);
 	});
 
