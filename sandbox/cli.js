@@ -10,6 +10,9 @@ const CLI_DEFAULT_TTL_S = 600;
 const USAGE = `Usage: node sandbox/server.js [options]
   --port N                     port on 127.0.0.1 (default 0 = any free port)
   --seed file.json             seed file (default sandbox/seed.json)
+  --seed-times recent|as-is    recent: each module's records end 5 minutes before the start, an hour
+                               apart (default for the built-in seed); as-is: the seed's own times
+                               (default for --seed)
   --token T                    the valid token (default ${DEFAULT_TOKEN})
   --quota N                    daily quota of the token (default ${DEFAULT_QUOTA})
   --quota-used N               calls the token has already used today at start (default 0)
@@ -92,6 +95,11 @@ function parseArgs(argv) {
 		};
 		if (flag in NUMBER_FLAGS) o[NUMBER_FLAGS[flag]] = num(value());
 		else if (flag in STRING_FLAGS) o[STRING_FLAGS[flag]] = value();
+		else if (flag === '--seed-times') {
+			const v = value();
+			if (v !== 'recent' && v !== 'as-is') throw new Error(`--seed-times: "${v}" is not recent or as-is`);
+			o.seedTimes = v === 'as-is' ? 'asIs' : 'recent';
+		}
 		else if (flag in SWITCH_FLAGS) {
 			const [name, v] = SWITCH_FLAGS[flag];
 			o[name] = v;
@@ -125,6 +133,7 @@ function parseArgs(argv) {
 /** @param {import('./config').NormalizedConfig} c @returns {string} the switches that differ from the defaults */
 function describeSwitches(c) {
 	const switches = [];
+	if (c.seedTimes) switches.push(`seed times ${c.seedTimes === 'asIs' ? 'as-is' : 'recent'}`);
 	if (c.latencyMs) switches.push(`latency ${c.latencyMs} ms`);
 	if (c.maxIdsPerDelete) switches.push(`max ids/delete ${c.maxIdsPerDelete}`);
 	if (c.deleteMode === 'partial') switches.push('partial deletes');

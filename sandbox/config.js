@@ -22,6 +22,8 @@ const DELETE_MODES = Object.freeze(['allOrNothing', 'partial']);
 
 /** @typedef {'oldestFirst' | 'newestFirst'} AnswerOrder */
 const ANSWER_ORDERS = Object.freeze(['oldestFirst', 'newestFirst']);
+/** @typedef {'recent' | 'asIs'} SeedTimes */
+const SEED_TIMES = Object.freeze(['recent', 'asIs']);
 
 /**
  * @typedef {object} RateLimitOptions
@@ -43,6 +45,9 @@ const ANSWER_ORDERS = Object.freeze(['oldestFirst', 'newestFirst']);
  * @typedef {object} SandboxOptions
  * @property {number} [port]                 0 (default) = any free port; always binds 127.0.0.1
  * @property {import('./records').SeedData | string} [seed]  seed object or path of a JSON file (default sandbox/seed.json)
+ * @property {SeedTimes | null} [seedTimes]  creation times of the seed records: 'recent' (each module's newest 5 minutes
+ *   before the start, the others an hour apart, in their order) or 'asIs' (as written); default null = 'recent' for the
+ *   built-in sample records, 'asIs' for a seed you give. Read when a seed is loaded (start, reset(seed)).
  * @property {string} [token]                the one valid token
  * @property {number} [dailyQuota]           API calls per UTC day for the token (default 4800)
  * @property {number} [quotaUsed]            calls the token has already used today (at start, after reset, or now when configured)
@@ -70,6 +75,7 @@ const ANSWER_ORDERS = Object.freeze(['oldestFirst', 'newestFirst']);
 /**
  * @typedef {object} NormalizedConfig
  * @property {string} token
+ * @property {SeedTimes | null} seedTimes
  * @property {number} dailyQuota
  * @property {number} quotaUsed
  * @property {number} latencyMs
@@ -96,6 +102,7 @@ const ANSWER_ORDERS = Object.freeze(['oldestFirst', 'newestFirst']);
 /** @type {NormalizedConfig} */
 const DEFAULT_CONFIG = Object.freeze({
 	token: DEFAULT_TOKEN,
+	seedTimes: null,
 	dailyQuota: DEFAULT_QUOTA,
 	quotaUsed: 0,
 	latencyMs: 0,
@@ -134,7 +141,7 @@ const COUNT_KEYS = /** @type {const} */ ([
 /** Every option name (SandboxOptions): a misspelt one is refused, not silently ignored. */
 const OPTION_KEYS = [
 	'port', 'seed', 'token', ...COUNT_KEYS, 'latencyMs', 'deleteMode', 'notFoundNamesIds', 'reportsTotal', 'answerOrder', 'rateLimit', 'faults',
-	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile', 'externalToken', 'caseAnswerKeys', 'caseInsertReturnsId',
+	'stallMs', 'errorsAsHttp200', 'redirectTo', 'ttlMs', 'logFile', 'externalToken', 'caseAnswerKeys', 'caseInsertReturnsId', 'seedTimes',
 ];
 
 /**
@@ -168,6 +175,10 @@ function mergeConfig(base, partial) {
 		cfg.caseAnswerKeys = p.caseAnswerKeys;
 	}
 	if (p.caseInsertReturnsId !== undefined) cfg.caseInsertReturnsId = Boolean(p.caseInsertReturnsId);
+	if (p.seedTimes !== undefined) {
+		if (p.seedTimes !== null && !SEED_TIMES.includes(p.seedTimes)) throw new Error(`sandbox option seedTimes must be one of ${SEED_TIMES.join(', ')}`);
+		cfg.seedTimes = p.seedTimes;
+	}
 	if (p.notFoundNamesIds !== undefined) cfg.notFoundNamesIds = Boolean(p.notFoundNamesIds);
 	if (p.reportsTotal !== undefined) cfg.reportsTotal = Boolean(p.reportsTotal);
 	if (p.answerOrder !== undefined) {
@@ -222,6 +233,7 @@ module.exports = {
 	DEFAULT_QUOTA,
 	DEFAULT_STALL_MS,
 	FAULT_KINDS,
+	SEED_TIMES,
 	DEFAULT_CONFIG,
 	mergeConfig,
 };

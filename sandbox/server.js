@@ -25,6 +25,7 @@ const { parseFormData } = require('./multipart');
 const { createLogFile, newLogEntry, noteBody } = require('./log');
 const { createQuota, createRateLimiter, rateLimitedAnswer } = require('./limits');
 const { buildStore, dumpRecords, generateRecords, loadSeed } = require('./records');
+const { loadSeedWithTimes } = require('./seedTimes');
 const { copyJson, fail, isPlainObject, makePrng, sameSecret } = require('./util');
 
 const { caseRoutes } = require('./endpoints/cases');
@@ -87,7 +88,8 @@ const ROUTES = {
  */
 async function startSandbox(options = {}) {
 	let cfg = mergeConfig(DEFAULT_CONFIG, options);
-	let seedData = loadSeed(options.seed);
+	const startedAt = Date.now();
+	let seedData = loadSeedWithTimes(loadSeed, options.seed, cfg.seedTimes, startedAt);
 	let store = buildStore(seedData);
 	/** @type {LogEntry[]} */
 	const log = [];
@@ -260,7 +262,7 @@ async function startSandbox(options = {}) {
 			return { requests, maxInFlight, inFlight, byPath: { ...byPath }, byStatus: { ...byStatus }, tokenUseToday: quota.used() };
 		},
 		reset(seed) {
-			if (seed !== undefined) seedData = loadSeed(seed);
+			if (seed !== undefined) seedData = loadSeedWithTimes(loadSeed, seed, cfg.seedTimes, startedAt);
 			store = buildStore(seedData);
 			log.length = 0;
 			epoch++;

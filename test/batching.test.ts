@@ -26,8 +26,8 @@ describe('Batch Across Items against the sandbox', () => {
 
 		expect(result.status).toBe('success');
 		const requests = deleteRequests(sandbox);
-		expect(requests.map((entry: { ids: string[] }) => entry.ids.length)).toStrictEqual([100, 100, 50]);
-		expect(requests.every((entry: { multiple: boolean }) => entry.multiple === true)).toBe(true);
+		expect(requests.map((entry) => entry.ids?.length ?? 0)).toStrictEqual([100, 100, 50]);
+		expect(requests.every((entry) => entry.multiple === true)).toBe(true);
 		const output = result.outputOf(NODE_NAME);
 		expect(output).toHaveLength(250);
 		output.forEach((item, index) => {
@@ -51,7 +51,7 @@ describe('Batch Across Items against the sandbox', () => {
 		const result = await runDeletes(sandbox, perItem, BATCH);
 
 		expect(result.status).toBe('success');
-		expect(deleteRequests(sandbox).map((entry: { ids: string[] }) => entry.ids.length)).toStrictEqual([100, 58]);
+		expect(deleteRequests(sandbox).map((entry) => entry.ids?.length ?? 0)).toStrictEqual([100, 58]);
 		const output = result.outputOf(NODE_NAME);
 		expect(output.map((item) => (item.json.data as { wolkvox_id: string[] }).wolkvox_id)).toStrictEqual(perItem);
 		expect(remainingIds(sandbox)).toStrictEqual(ids.slice(158));
@@ -65,7 +65,7 @@ describe('Batch Across Items against the sandbox', () => {
 		const result = await runDeletes(sandbox, [[a, b], [b, b, c], [a]], BATCH);
 
 		expect(result.status).toBe('success');
-		const sent = deleteRequests(sandbox).flatMap((entry: { ids: string[] }) => entry.ids);
+		const sent = deleteRequests(sandbox).flatMap((entry) => entry.ids ?? []);
 		expect(sent).toStrictEqual([a, b, c]);
 		const output = result.outputOf(NODE_NAME).map((item) => item.json);
 		expect(output[0]).toMatchObject({ data: { wolkvox_id: [a, b] } });
@@ -95,7 +95,7 @@ describe('Batch Across Items against the sandbox', () => {
 		output.filter((_, index) => index !== 40).forEach((item) => expect(item.json.code).toBe(200));
 		expect(remainingIds(sandbox)).toStrictEqual(started.ids.slice(99));
 		// The API named the unknown id, so one refused request and one for the rest.
-		expect(deleteRequests(sandbox).map((entry: { status: number }) => entry.status)).toStrictEqual([404, 200]);
+		expect(deleteRequests(sandbox).map((entry) => entry.status)).toStrictEqual([404, 200]);
 	});
 
 	test('without Continue On Fail the first refusal stops the node: nothing more is sent, and the error says what was already deleted', async () => {
@@ -125,9 +125,9 @@ describe('Batch Across Items against the sandbox', () => {
 
 		expect(result.status).toBe('success');
 		expect(remainingIds(sandbox)).toStrictEqual([]);
-		const accepted = deleteRequests(sandbox).filter((entry: { status: number }) => entry.status === 200);
-		expect(Math.max(...accepted.map((entry: { ids: string[] }) => entry.ids.length))).toBeLessThanOrEqual(40);
-		expect(accepted.flatMap((entry: { ids: string[] }) => entry.ids).sort()).toStrictEqual([...started.ids].sort());
+		const accepted = deleteRequests(sandbox).filter((entry) => entry.status === 200);
+		expect(Math.max(...accepted.map((entry) => entry.ids?.length ?? 0))).toBeLessThanOrEqual(40);
+		expect(accepted.flatMap((entry) => entry.ids ?? []).sort()).toStrictEqual([...started.ids].sort());
 	});
 });
 
@@ -184,7 +184,7 @@ describe('retries against injected faults', () => {
 
 		expect(result.status).toBe('success');
 		expect(remainingIds(sandbox)).toStrictEqual([]);
-		expect(deleteRequests(sandbox).some((entry: { status: number }) => entry.status === 429)).toBe(true);
+		expect(deleteRequests(sandbox).some((entry) => entry.status === 429)).toBe(true);
 	});
 
 	test('an ambiguous failure (the delete went through, the answer was lost) ends as deleted, not as an error', async () => {

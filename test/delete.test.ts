@@ -1,3 +1,4 @@
+import type { INodeParameters } from 'n8n-workflow';
 import nock from 'nock';
 
 import perItemFixture from './fixtures/delete-per-item.workflow.json';
@@ -158,7 +159,7 @@ describe('Record → Delete: input that cannot be sent', () => {
 
 	test.each(cases)('%s: the run stops with a clear error on item 0 and nothing is sent', async (_, parameters, credentialOverrides, message, description) => {
 		const scope = nock(ORIGIN).post(DELETE_PATH).reply(200, deletedAnswer(['a1']));
-		const result = await run(deleteWorkflow(parameters), credentials(credentialOverrides));
+		const result = await run(deleteWorkflow(parameters as INodeParameters), credentials(credentialOverrides));
 
 		expect(result.status).toBe('error');
 		const error = result.nodeError(NODE_NAME)!;

@@ -212,7 +212,7 @@ describe('lost answers: 1,000 items, 100 per request, the answers of the batches
 		['partial', 'partial'],
 	])('%s, "not found" names the ids: each lost batch is settled by its resend, 10 + 2 × 1 requests', async (deleteMode) => {
 		expect(await measure(`${deleteMode} + 404 names the ids`, deleteMode, true)).toBe(10 + 2 * 1);
-	}, 60_000);
+	});
 
 	test('allOrNothing, "not found" names no id: resend, one probe, then each id of the lost batch alone (at most n + 3 each)', async () => {
 		const requests = await measure('allOrNothing + 404 names none', 'allOrNothing', false);
@@ -221,17 +221,17 @@ describe('lost answers: 1,000 items, 100 per request, the answers of the batches
 		// request, depending on whether every item had been read by then.
 		expect(requests).toBeGreaterThanOrEqual(10 + 2 * (100 + 2));
 		expect(requests).toBeLessThanOrEqual(10 + 2 * (100 + 3));
-	}, 60_000);
+	});
 
 	test('partial, "not found" names no id, after the server was seen deleting partially: 10 + 2 × 1 requests', async () => {
 		expect(await measure('partial + 404 names none, partial delete seen first', 'partial', false, 5)).toBe(10 + 2 * 1);
-	}, 60_000);
+	});
 
 	test('partial, "not found" names no id: the first lost batch costs a resend and a probe, the second only its resend', async () => {
 		// The probe (one id of the lost batch with one not sent yet) comes back listing only the
 		// unsent id: the server deletes partially, so the lost batch is gone, and so is the next one.
 		expect(await measure('partial + 404 names none', 'partial', false)).toBe(10 + 2 + 1);
-	}, 60_000);
+	});
 });
 
 describe('a lost answer for a batch holding an id the CRM never had, on a partial-delete server', () => {

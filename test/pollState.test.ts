@@ -61,7 +61,7 @@ function simulate(
 	settings: PollSettings,
 	beforeOffsets: number[],
 	activationSees: 'all' | 'newest',
-	steps: Array<fc.RecordValue<ReturnType<typeof stepArbitrary>>>,
+	steps: Array<ReturnType<typeof stepArbitrary> extends fc.Arbitrary<infer Step> ? Step : never>,
 ): World {
 	const before = beforeOffsets.map((offset, index) => ({ key: `old-${index}`, second: ACTIVATION - offset }));
 	// Activation sees the newest records (as newestRecords gives them), or all of them.

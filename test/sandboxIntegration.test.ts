@@ -30,7 +30,7 @@ describe('Record → Delete against the sandbox', () => {
 			{ code: 200, error: 'null', msg: 'Have been succesfully removed', data: { wolkvox_id: [ids[5]] } },
 		]);
 		expect(remainingIds(sandbox)).toStrictEqual(ids.filter((id) => id !== ids[2] && id !== ids[5]));
-		expect(deleteRequests(sandbox).map((entry: { multiple: boolean }) => entry.multiple)).toStrictEqual([false, false]);
+		expect(deleteRequests(sandbox).map((entry) => entry.multiple)).toStrictEqual([false, false]);
 	});
 
 	test('Delete Multiple removes all ids of the item in one request', async () => {

@@ -21,7 +21,8 @@ import {
 	type Sandbox,
 } from './helpers/sandboxHttp';
 
-const start = sandboxes();
+// The queryDates case counts the sample contacts of 2023: the seed file's own times.
+const start = sandboxes({ seedTimes: 'asIs' });
 
 interface Case {
 	path: string;

@@ -1,7 +1,9 @@
 /**
- * Soak: 10,000 ids deleted with Batch Across Items while 2 % of the requests meet a transient
+ * Soak: 2,000 ids deleted with Batch Across Items while 10 % of the requests meet a transient
  * fault (seeded, so every run is the same), retries on, Continue On Fail on. Each case starts a
- * sandbox holding the 10,000 records plus 100 that nobody asks for. Every id must end either
+ * sandbox holding the 2,000 records plus 100 that nobody asks for. What is proven is the
+ * accounting under faults, which needs many faulted requests, not many items: the rate is high so
+ * that every case meets faults (the 10,000-item figures are for bench/). Every id must end either
  * deleted (reported so, and gone from the sandbox) or reported in an error item (and still
  * there): never both, never neither, and nothing deleted that was not reported.
  *
@@ -9,7 +11,7 @@
  * the request) and partial deletes (the known ids are removed and listed in an HTTP 200, the
  * unknown ones left out).
  *
- * Bound: about two minutes for all cases together; prints one summary line per behaviour.
+ * Prints one summary line per behaviour.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -19,14 +21,16 @@ import { deleteLog, ledger, report, runAgainst, type Ledger } from './helpers/fa
 type SandboxOptions = NonNullable<Parameters<typeof startSandbox>[0]>;
 import { MODULE, OPERATION } from './helpers/sandbox';
 
-const IDS = 10_000;
+const IDS = 2_000;
 const BYSTANDERS = 100;
-const RATE = 0.02;
+const RATE = 0.1;
 const TRANSIENT = ['http500', 'http502', 'http503', 'reset', 'truncated'];
+// A stall holds the socket far longer than the node's Timeout (1 s), so it is always met as a timeout, however slow the machine.
+const STALL_MS = 30_000;
 
 interface SoakCase {
 	name: string;
-	/** The ids of each item, from the 10,000 seeded ids. */
+	/** The ids of each item, from the 2,000 seeded ids. */
 	items: (ids: string[]) => string[][];
 	options: IDataObject;
 	faults?: IDataObject;
@@ -47,31 +51,31 @@ const unknownId = (index: number) => `ee${index.toString(16).padStart(22, '0')}`
 
 const CASES: SoakCase[] = [
 	{
-		name: '10,000 items of one id, 100 per request',
+		name: '2,000 items of one id, 100 per request',
 		items: (ids) => chunk(ids, 1),
 		options: { maxIdsPerRequest: 100, ...RETRIES },
 	},
 	{
-		name: '10,000 items of one id, 10 per request (1,000 requests)',
+		name: '2,000 items of one id, 10 per request (200 requests)',
 		items: (ids) => chunk(ids, 1),
 		options: { maxIdsPerRequest: 10, ...RETRIES },
 	},
 	{
-		name: '100 items of 100 ids, 25 per request',
+		name: '20 items of 100 ids, 25 per request',
 		items: (ids) => chunk(ids, 100),
 		options: { maxIdsPerRequest: 25, ...RETRIES },
 	},
 	{
-		name: 'faults after the delete was applied (the answer lost), 1,000 items of 10 ids, 20 per request',
+		name: 'faults after the delete was applied (the answer lost), 200 items of 10 ids, 20 per request',
 		items: (ids) => chunk(ids, 10),
 		options: { maxIdsPerRequest: 20, ...RETRIES },
 		faults: { afterCommit: true },
 	},
 	{
-		name: 'stalls as well, 2,000 items of 5 ids, 25 per request, 4 concurrent, Timeout 1 s',
+		name: 'stalls as well, 400 items of 5 ids, 25 per request, 4 concurrent, Timeout 1 s',
 		items: (ids) => chunk(ids, 5),
 		options: { maxIdsPerRequest: 25, concurrency: 4, timeout: 1, ...RETRIES },
-		faults: { kinds: [...TRANSIENT, 'stall'], stallMs: 1500 },
+		faults: { kinds: [...TRANSIENT, 'stall'], stallMs: STALL_MS },
 	},
 	{
 		name: 'a server that takes only 30 ids per request (416), Max IDs 100',
@@ -80,26 +84,26 @@ const CASES: SoakCase[] = [
 		sandbox: { maxIdsPerDelete: 30 },
 	},
 	{
-		name: '1,000 items of 10 ids, 50 of them with an unknown id too, errors as HTTP 200',
+		name: '200 items of 10 ids, 10 of them with an unknown id too, errors as HTTP 200',
 		items: (ids) => chunk(ids, 10).map((item, index) => (index % 20 === 7 ? [...item.slice(0, 5), unknownId(index), ...item.slice(5)] : item)),
 		options: { maxIdsPerRequest: 50, ...RETRIES },
 		sandbox: { errorsAsHttp200: true },
 		expectErrors: true,
 	},
 	{
-		name: '5,000 items of 3 ids, each repeating an id of the item before, 100 per request',
+		name: '1,000 items of 3 ids, each repeating an id of the item before, 100 per request',
 		items: (ids) => chunk(ids, 2).map((item, index, all) => (index === 0 ? item : [...item, all[index - 1][1]])),
 		options: { maxIdsPerRequest: 100, ...RETRIES },
 	},
 	{
-		name: 'answers lost after commit, 10,000 items of one id, 10 per request (1,000 requests)',
+		name: 'answers lost after commit, 2,000 items of one id, 10 per request (200 requests)',
 		items: (ids) => chunk(ids, 1),
 		options: { maxIdsPerRequest: 10, ...RETRIES },
 		faults: { afterCommit: true },
 	},
 	{
 		// After a lost answer, "not found" for only some ids means those never existed: not "already gone".
-		name: 'answers lost after commit and 50 unknown ids, 1,000 items of 10 ids, 50 per request',
+		name: 'answers lost after commit and 10 unknown ids, 200 items of 10 ids, 50 per request',
 		items: (ids) => chunk(ids, 10).map((item, index) => (index % 20 === 3 ? [unknownId(index), ...item] : item)),
 		options: { maxIdsPerRequest: 50, ...RETRIES },
 		faults: { afterCommit: true },
@@ -107,12 +111,12 @@ const CASES: SoakCase[] = [
 		unknownIdsLost: true,
 	},
 	{
-		name: 'one item of 10,000 ids, 100 per request',
+		name: 'one item of 2,000 ids, 100 per request',
 		items: (ids) => [ids],
 		options: { maxIdsPerRequest: 100, ...RETRIES },
 	},
 	{
-		name: 'Max Retries 0: faulted batches end as error items, 10,000 items of one id, 50 per request',
+		name: 'Max Retries 0: faulted batches end as error items, 2,000 items of one id, 50 per request',
 		items: (ids) => chunk(ids, 1),
 		options: { maxIdsPerRequest: 50, maxRetries: 0 },
 		expectErrors: true,
@@ -152,7 +156,7 @@ function summarize(deleteMode: DeleteMode, figures: Figures[]): void {
 	);
 }
 
-describe.each(DELETE_MODES)('soak (%s): 10,000 ids, Batch Across Items, 2 % transient faults, retries on', (deleteMode) => {
+describe.each(DELETE_MODES)('soak (%s): 2,000 ids, Batch Across Items, 10 % transient faults, retries on', (deleteMode) => {
 	test.each(CASES.map((soakCase, index) => [soakCase.name, soakCase, index] as const))(
 		'%s',
 		async (_, soakCase, index) => {
@@ -209,6 +213,5 @@ describe.each(DELETE_MODES)('soak (%s): 10,000 ids, Batch Across Items, 2 % tran
 				await sandbox.close();
 			}
 		},
-		60_000,
 	);
 });

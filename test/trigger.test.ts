@@ -3,6 +3,7 @@
  * workflow, against a fake queryDates.php (test/helpers/trigger.ts): what each poll emits,
  * what it sends, what it stores, and what a manual run shows.
  */
+import type { IDataObject } from 'n8n-workflow';
 import nock from 'nock';
 
 import { collectStrings } from './engine';
@@ -235,7 +236,7 @@ describe('Wolkvox CRM Trigger: the example workflow', () => {
 });
 
 describe('Wolkvox CRM Trigger: errors', () => {
-	const refusals: Array<[string, [number, Record<string, unknown>], RegExp]> = [
+	const refusals: Array<[string, [number, IDataObject], RegExp]> = [
 		['a used-up daily quota', [403, { code: 403, error: 'TOKEN LIMIT EXCEEDED', msg: 'limit', data: null }], /^Item 0: The token's daily quota of API calls is used up/],
 		['an unknown module', [404, { code: 404, error: 'MODULE NOT FOUND', msg: 'no module', data: null }], /^Item 0: Something named in the request does not exist: check CRM Operation and Module of the trigger/],
 		['a missing token', [401, { code: 401, error: 'PLEASE ENTER THE WOLKVOX-TOKEN', msg: '', data: null }], /^Item 0: The API received no token/],

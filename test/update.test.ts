@@ -155,7 +155,7 @@ describe('Record → Update: attachments', () => {
 		);
 		const error = result.nodeError(NODE_NAME)!;
 		expect(error.message).toBe('The input item has no binary property "Data"');
-		expect(error.description).toMatch(/^Item 0: Attachments \(Binary Properties\) names "Data"/);
+		expect(error.description).toMatch(/^Item 0: Binary Fields to Attach names "Data"/);
 		expect(scope.isDone()).toBe(false);
 	});
 

@@ -41,8 +41,8 @@ const found = (ex, before) => {
 };
 
 /** Leads no other example deletes. */
-const freeIds = (records, node, taken, n) =>
-	records[node.parameters.crmOperation][node.parameters.module]
+const freeIds = (records, node, taken, n, operation) =>
+	records[node.parameters.crmOperation || operation][node.parameters.module]
 		.map((r) => r.wolkvox_id)
 		.filter((id) => !taken.includes(id))
 		.slice(0, n);
@@ -98,8 +98,8 @@ const unknownIdVariant = ({ id, name, known, ...run }) => ({
 	from: 'delete-many-leads.workflow.json',
 	id,
 	name,
-	vary(wf, node, { records, taken }) {
-		node.parameters.recordIds = [...freeIds(records, node, taken, known), UNKNOWN_ID].join('\n');
+	vary(wf, node, { records, taken, operation }) {
+		node.parameters.recordIds = [...freeIds(records, node, taken, known, operation), UNKNOWN_ID].join('\n');
 	},
 	runs: [{ how: 'cli', exit: 'nonzero', ...run }],
 });

@@ -4,8 +4,11 @@
 const { EXAMPLES } = require('./examples');
 const { PACKAGE } = require('./verdicts');
 
-/** What the smoke needs to know of a workflow: its nodes, target, Record IDs field (if not an expression) and pinned items. */
-function describe(wf, credential) {
+/**
+ * What the smoke needs to know of a workflow: its nodes, target, Record IDs field (if not an expression) and pinned items.
+ * The examples leave CRM Operation empty, so the credential's (`operation`) is the one used.
+ */
+function describe(wf, operation) {
 	const node = wf.nodes.find((n) => n.type.startsWith(`${PACKAGE}.`));
 	const trigger = wf.nodes.find((n) => /trigger/i.test(n.type));
 	const field = String(node.parameters.recordIds ?? '');
@@ -17,8 +20,7 @@ function describe(wf, credential) {
 		node,
 		trigger,
 		module: node.parameters.module,
-		// Empty: the node uses the credential's.
-		operation: node.parameters.crmOperation || credential.data.crmOperation,
+		operation: node.parameters.crmOperation || operation,
 		recordIds: field.startsWith('=') ? [] : field.split(/[\s,]+/).filter(Boolean),
 		pinned,
 		pinnedIds: pinned.map((json) => json.wolkvox_id).filter(Boolean),
@@ -46,8 +48,8 @@ function prepareExamples({ files, load, credential, records }) {
 		wf.active ??= false;
 		if (entry.name) wf.name = entry.name;
 		for (const n of wf.nodes) if (n.credentials && n.credentials.wolkvoxCrmApi) n.credentials.wolkvoxCrmApi = { id: credential.id, name: credential.name };
-		if (entry.vary) entry.vary(wf, wf.nodes.find((n) => n.type.startsWith(`${PACKAGE}.`)), { records, taken });
-		const ex = describe(wf, credential);
+		if (entry.vary) entry.vary(wf, wf.nodes.find((n) => n.type.startsWith(`${PACKAGE}.`)), { records, taken, operation: credential.data.crmOperation });
+		const ex = describe(wf, credential.data.crmOperation);
 		taken.push(...ex.recordIds, ...ex.pinnedIds);
 		return { entry, wf, ex };
 	}

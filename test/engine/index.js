@@ -59,7 +59,7 @@ class NodeTypes {
 
 	/** @param {string} type */
 	getByName(type) {
-		const nodeType = this.byType[type];
+		const nodeType = /** @type {Record<string, INodeType>} */ (this.byType)[type];
 		if (!nodeType) throw new Error(`The harness does not know the node type "${type}"`);
 		return nodeType;
 	}
@@ -129,6 +129,7 @@ class CredentialsHelper extends ICredentialsHelper {
 		return { ...data };
 	}
 
+	/** @returns {Promise<never>} */
 	async getCredentials() {
 		throw new Error('The harness does not store encrypted credentials');
 	}
@@ -407,6 +408,7 @@ async function testCredential({ credentialType, credentials }) {
 			],
 		},
 	};
+	/** @type {import('n8n-workflow').INode} */
 	const node = {
 		id: 'credential-test',
 		name: 'Credential test',
@@ -430,7 +432,7 @@ async function testCredential({ credentialType, credentials }) {
 		node,
 		additionalData,
 		'internal',
-		{ resultData: { runData: {} } },
+		/** @type {any} */ ({ resultData: { runData: {} } }),
 		0,
 		[],
 		inputData,

@@ -2,7 +2,7 @@
  * Runs the Wolkvox CRM node the way n8n does (through test/engine) with the package's own
  * credential type, and builds the small workflows the tests need.
  */
-import type { ICredentialDataDecryptedObject, INodeParameters, IWorkflowBase } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters, IWorkflowBase } from 'n8n-workflow';
 
 import { WolkvoxCrmApi } from '../../credentials/WolkvoxCrmApi.credentials';
 import { WolkvoxCrm } from '../../nodes/WolkvoxCrm/WolkvoxCrm.node';
@@ -55,7 +55,7 @@ export function deleteWorkflow(
 		connections: {
 			'When clicking Execute': { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
 		},
-		pinData: { 'When clicking Execute': items.map((json) => ({ json })) },
+		pinData: { 'When clicking Execute': items.map((json) => ({ json: json as IDataObject })) },
 	};
 }
 

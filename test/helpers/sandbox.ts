@@ -1,5 +1,5 @@
 /** Starts the local wolkvox sandbox with generated contacts and runs the node against it over HTTP. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { generateRecords, startSandbox } from '../../sandbox/server';
@@ -17,7 +17,7 @@ export async function sandboxWithContacts(count: number, options: IDataObject = 
 		...options,
 		seed: { operations: { [OPERATION]: { [MODULE]: records } } },
 	});
-	return { sandbox, ids: records.map((record: { wolkvox_id: string }) => record.wolkvox_id) };
+	return { sandbox, ids: records.map((record) => String(record.wolkvox_id)) };
 }
 
 export function remainingIds(sandbox: Sandbox): string[] {
@@ -40,7 +40,7 @@ export async function runDeletes(
 ) {
 	return await run(
 		deleteWorkflow(
-			{ crmOperation: OPERATION, module: MODULE, multiple, recordIds: '={{ $json.ids }}', options },
+			{ crmOperation: OPERATION, module: MODULE, multiple, recordIds: '={{ $json.ids }}', options: options as INodeParameters },
 			idsPerItem.map((ids) => ({ ids })),
 			onError,
 		),

@@ -77,14 +77,14 @@ export function contact(sb: Sandbox, id: string): Loose {
 	return (sb.records('demo', 'contacts') as Loose[]).find((r) => r.wolkvox_id === id);
 }
 
-/** `start(options)` opens a sandbox that is closed after each test of the calling file. */
-export function sandboxes(): (options?: Options) => Promise<Sandbox> {
+/** `start(options)` opens a sandbox (with `defaults` under `options`) that is closed after each test of the calling file. */
+export function sandboxes(defaults: Options = {}): (options?: Options) => Promise<Sandbox> {
 	const opened: Sandbox[] = [];
 	afterEach(async () => {
 		await Promise.all(opened.splice(0).map((sb) => sb.close()));
 	});
 	return async (options: Options = {}) => {
-		const sb = await startSandbox(options);
+		const sb = await startSandbox({ ...defaults, ...options });
 		opened.push(sb);
 		return sb;
 	};

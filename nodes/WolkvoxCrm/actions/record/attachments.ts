@@ -10,13 +10,13 @@ export const DEFAULT_MAX_ATTACHMENT_MB = 10;
 
 export const attachmentOptions: INodeProperties[] = [
 	{
-		displayName: 'Attachments (Binary Properties)',
+		displayName: 'Binary Fields to Attach',
 		name: 'attachmentProperties',
 		type: 'string',
 		default: '',
 		placeholder: 'data, invoice',
 		description:
-			'Names of binary properties of the input item to attach to the record, separated by commas. Each file is sent base64-encoded in the attachments list.',
+			'Names of binary fields (binary properties) of the input item to attach to the record, separated by commas. Each file is sent base64-encoded in the attachments list.',
 	},
 	{
 		displayName: 'Max Attachment Size (MB)',
@@ -73,7 +73,7 @@ export async function readAttachments(
 		} catch {
 			throw new NodeOperationError(this.getNode(), `The input item has no binary property "${name}"`, {
 				itemIndex,
-				description: `Item ${itemIndex}: Attachments (Binary Properties) names "${name}", but this item has no such file. Check the name (it is case-sensitive) against the Binary tab of the input.`,
+				description: `Item ${itemIndex}: Binary Fields to Attach names "${name}", but this item has no such file. Check the name (it is case-sensitive) against the Binary tab of the input.`,
 			});
 		}
 		const size = await knownSize.call(this, binary);

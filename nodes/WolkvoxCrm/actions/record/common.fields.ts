@@ -64,7 +64,7 @@ export const requestOptions: INodeProperties[] = [
 			'How often to retry a request that hit a rate limit, a server error, a broken connection or a timeout. Answers that refuse the request itself are not retried.',
 	},
 	{
-		displayName: 'Longest Wait Between Retries (Seconds)',
+		displayName: 'Max Retry Wait (Seconds)',
 		name: 'maxRetryWait',
 		type: 'number',
 		typeOptions: { minValue: 0 },

@@ -79,7 +79,7 @@ function batchedUpdate(this: IExecuteFunctions, { itemIndex, reader, fields, opt
 	if (typeof attachmentNames === 'string' && attachmentNames.trim() !== '') {
 		throw new NodeOperationError(this.getNode(), 'Attachments cannot be sent with Batch Across Items', {
 			itemIndex,
-			description: `Item ${itemIndex}: only update.php takes attachments. Turn off Batch Across Items to attach files, or leave Attachments (Binary Properties) empty.`,
+			description: `Item ${itemIndex}: only update.php takes attachments. Turn off Batch Across Items to attach files, or leave Binary Fields to Attach empty.`,
 		});
 	}
 	if (Object.prototype.hasOwnProperty.call(fields, 'wolkvox-id')) {
