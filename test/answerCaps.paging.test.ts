@@ -6,6 +6,7 @@
  * against the sandbox set up like the server of issue 19 (150 per answer, totals reported).
  */
 import fc from 'fast-check';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { knownMatches, mayBeIncomplete } from '../nodes/WolkvoxCrm/engine/completeness';
 import { recordsInRange, RangeTooDenseError } from '../nodes/WolkvoxCrm/engine/paging';
@@ -129,9 +130,9 @@ describe('Record → Search against a sandbox of 150 records per answer that rep
 		}));
 	}
 
-	async function searchAll(sandboxOptions: Record<string, unknown>, options: Record<string, unknown> = {}, onError: 'stopWorkflow' | 'continueErrorOutput' = 'stopWorkflow') {
+	async function searchAll(sandboxOptions: Record<string, unknown>, options: IDataObject = {}, onError: 'stopWorkflow' | 'continueErrorOutput' = 'stopWorkflow') {
 		sandbox = await startSandbox({ ...sandboxOptions, dailyQuota: 1_000_000, seed: { operations: { [OPERATION]: { contacts: contacts() } } } });
-		const parameters = { crmOperation: OPERATION, module: 'contacts', searchBy: 'dateRange', from: '2026-11-01 00:00', to: '2026-11-30 23:59:59', returnAll: true, simplify: false, options };
+		const parameters: INodeParameters = { crmOperation: OPERATION, module: 'contacts', searchBy: 'dateRange', from: '2026-11-01 00:00', to: '2026-11-30 23:59:59', returnAll: true, simplify: false, options: options as INodeParameters };
 		return await run(searchWorkflow(parameters, [{}], onError), { server: sandbox.url, token: sandbox.token, crmOperation: '' });
 	}
 
@@ -166,9 +167,9 @@ describe('Record → Search against a sandbox of 150 records per answer that rep
 		expect(new Set(ids).size).toBe(449);
 		expect(ids).toHaveLength(449);
 		// Every answer of 150 reported more: none was taken as whole.
-		const answers = sandbox.log.filter((entry: { path: string }) => entry.path.endsWith('queryDates.php'));
+		const answers = sandbox.log.filter((entry) => entry.path.endsWith('queryDates.php'));
 		expect(answers.length).toBeGreaterThan(3);
-		expect(answers.every((entry: { recordsReturned: number }) => entry.recordsReturned <= 150)).toBe(true);
+		expect(answers.every((entry) => (entry.recordsReturned ?? 0) <= 150)).toBe(true);
 	});
 
 	test('a server above the setting (250 per answer): 200 in one second is the error at the default, complete at Max Records per Answer 250', async () => {

@@ -23,7 +23,7 @@ describe('Case → Search', () => {
 		]);
 		expect(output[0].json['type case']).toBe('Complaints');
 		expect(pathsOf(sandbox)).toStrictEqual(['cases/queryCases.php', 'cases/queryCases.php', 'cases/queryCases.php']);
-		expect(sandbox.log.map((entry: { recordsReturned: number }) => entry.recordsReturned)).toStrictEqual([2, 1, 0]);
+		expect(sandbox.log.map((entry) => entry.recordsReturned)).toStrictEqual([2, 1, 0]);
 		expect(result.hintsOf(NODE_NAME).some((hint) => hint.includes('may be incomplete'))).toBe(false);
 	});
 

@@ -147,7 +147,7 @@ describe('Delete of an id the CRM does not have', () => {
 				},
 				pairedItem: { item: 1 },
 			});
-			expect(deleteRequests(sandbox).map((entry: { status: number }) => entry.status)).toStrictEqual([200, 404, 200]);
+			expect(deleteRequests(sandbox).map((entry) => entry.status)).toStrictEqual([200, 404, 200]);
 		});
 	});
 

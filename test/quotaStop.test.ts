@@ -68,7 +68,7 @@ describe('one request per item, Concurrent Requests 1', () => {
 		await withSandbox(6, { dailyQuota: 10, quotaUsed: 7 }, async (sandbox, ids) => {
 			const result = await runWrites(sandbox, 'update', ids.map((id, index) => ({ id, name: `N${index}` })), {}, 'continueRegularOutput');
 			expect(result.status).toBe('success');
-			expect(sandbox.log.map((entry: { path: string; status: number }) => [entry.path, entry.status])).toStrictEqual([
+			expect(sandbox.log.map((entry) => [entry.path, entry.status])).toStrictEqual([
 				...[200, 200, 200, 403].map((status) => ['/server/API/v2/custom/update.php', status]),
 			]);
 			const output = result.outputOf(NODE_NAME);

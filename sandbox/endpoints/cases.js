@@ -41,7 +41,10 @@ function moduleOf(call, module) {
 	return findModule(call.store, { operation: call.body.operation, module });
 }
 
-/** `form` as sent: an object (JSON endpoints) or a JSON string (form-data); absent = {}. @param {unknown} form */
+/**
+ * `form` as sent: an object (JSON endpoints) or a JSON string (form-data); absent = {}.
+ * @param {unknown} form @returns {{ error: ApiResult } | { form: CrmRecord }}
+ */
 function readForm(form) {
 	if (form === undefined || form === null || form === '') return { form: {} };
 	let value = form;
@@ -70,7 +73,10 @@ function shown(rec, style) {
 	return out;
 }
 
-/** The cases whose `field` is `value`, or a 400. @param {Call} call @param {import('../records').ModuleRecords} cases */
+/**
+ * The cases whose `field` is `value`, or a 400.
+ * @param {Call} call @param {import('../records').ModuleRecords} cases @returns {{ error: ApiResult } | { hits: CrmRecord[] }}
+ */
 function matching(call, cases) {
 	const { field, value } = call.body;
 	if (!QUERY_FIELDS.includes(field)) return { error: invalid(`field must be one of: ${QUERY_FIELDS.join(', ')}`) };
@@ -124,7 +130,7 @@ function updateCase(call, json) {
 	const files = json ? readAttachments(body.attachments, cfg.maxAttachmentBytes) : { sizes: (body.__files || []).map((/** @type {{ bytes: number }} */ f) => f.bytes) };
 	if ('error' in files) return files.error;
 	Object.assign(rec, caseValues(body, read.form), { wolkvox_fecha_modificacion: crmDate(new Date()) });
-	const attachments = files.sizes.map((bytes) => ({ bytes }));
+	const attachments = files.sizes.map((/** @type {number} */ bytes) => ({ bytes }));
 	rec.attachments = json ? attachments : [...(rec.attachments || []), ...attachments];
 	call.entry.updated = [id];
 	return ok(200, 'Case updated successfully', { wolkvox_id: id });
