@@ -8,6 +8,7 @@ import type {
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
 import { MAIN_CONNECTION } from './compat';
+import { methods } from './methods';
 import * as token from './actions/token/Token.resource';
 
 export class WolkvoxCrm implements INodeType {
@@ -16,7 +17,8 @@ export class WolkvoxCrm implements INodeType {
 		name: 'wolkvoxCrm',
 		icon: { light: 'file:wolkvoxCrm.svg', dark: 'file:wolkvoxCrm.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Act on records of wolkvox CRM',
 		defaults: { name: 'Wolkvox CRM' },
@@ -40,6 +42,8 @@ export class WolkvoxCrm implements INodeType {
 			...token.description,
 		],
 	};
+
+	methods = methods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
