@@ -91,5 +91,5 @@ export async function getFieldNames(this: ILoadOptionsFunctions): Promise<INodeP
 	if (sample.fields.length === 0) return [{ name: 'Notice: the sample records hold only system fields (wolkvox_*). Type the field name.', value: '' }];
 	return sample.fields
 		.filter(({ kind }) => kind !== 'table')
-		.map(({ name, kind }) => ({ name, value: name, description: kind === 'text' ? undefined : `A ${kind} field` }));
+		.map(({ name, kind }) => ({ name, value: name, description: kind === 'text' ? undefined : `Kind: ${kind}` }));
 }
