@@ -267,6 +267,8 @@ const EXAMPLES = [
 		},
 		runs: [writesRun(true)],
 	},
+	// Node version 2 (issue 20): Create through the field mapper, by CLI.
+	require('./editor').VERSION2_EXAMPLE,
 ];
 
 module.exports = { EXAMPLES };
