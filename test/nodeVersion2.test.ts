@@ -7,7 +7,10 @@
 import type { INodeParameters, ResourceMapperField } from 'n8n-workflow';
 
 import { fieldsOfRecords, mapperField } from '../nodes/WolkvoxCrm/helpers/fieldKinds';
+import { WolkvoxCrmApi } from '../credentials/WolkvoxCrmApi.credentials';
+import { WolkvoxCrmTrigger } from '../nodes/WolkvoxCrmTrigger/WolkvoxCrmTrigger.node';
 import { startSandbox } from '../sandbox/server';
+import { Poller } from './engine';
 import { deleteWorkflow, NODE_NAME, run, type InputItem } from './helpers/node';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -202,6 +205,32 @@ describe('Module as a resource locator', () => {
 		expect(requests.map((request) => request.body.module)).toStrictEqual(['Ventas', 'contacts']);
 		const listed = await runV2({ operation: 'search', module: fromList('leads'), field: 'empresa', value: 'x' });
 		expect(listed.requests).toStrictEqual([{ path: 'custom/query.php', body: { operation: 'demo', module: 'leads', field: 'empresa', value: 'x' } }]);
+	});
+
+	test('the trigger (version 2) polls the module picked from the list, or given by name', async () => {
+		for (const module of [fromList('contacts'), byName('Ventas')]) {
+			const trigger = {
+				id: 'trigger',
+				name: 'New record',
+				type: 'n8n-nodes-wolkvox-crm.wolkvoxCrmTrigger',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: { crmOperation: 'demo', module, event: 'newRecord' },
+				credentials: { wolkvoxCrmApi: { id: '1', name: 'Wolkvox CRM account' } },
+			};
+			const poller = new Poller({
+				workflow: { nodes: [trigger], connections: {} },
+				nodeName: 'New record',
+				nodeTypes: { 'n8n-nodes-wolkvox-crm.wolkvoxCrmTrigger': new WolkvoxCrmTrigger() },
+				credentialTypes: { wolkvoxCrmApi: new WolkvoxCrmApi() },
+				credentials: { wolkvoxCrmApi: credentials() },
+			});
+			const { error } = await poller.poll('manual');
+			expect(error).toBeUndefined();
+			const bodies = poller.authenticatedRequests.map((request) => request.body as Json);
+			expect(bodies.length).toBeGreaterThan(0);
+			for (const body of bodies) expect([body.operation, body.module]).toStrictEqual(['demo', module.value]);
+		}
 	});
 
 	test('no module chosen: n8n itself refuses to run the node (the locator is required), nothing is sent', async () => {
