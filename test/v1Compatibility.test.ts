@@ -1,15 +1,16 @@
 /**
  * Workflows saved with 0.2.0 (node version 1) run unchanged now that version 2 exists: every
- * example as stored, through n8n's engine against the sandbox, with the outputs and the
- * sandbox's records afterwards; and a v1 node that stored no operation still deletes (Delete
+ * example 0.2.0 shipped, as stored (frozen copies in test/fixtures/examples-0.2.0, so that later
+ * edits of examples/ cannot hide a break), through n8n's engine against the sandbox, with the
+ * outputs and the sandbox's records afterwards; and a v1 node that stored no operation still deletes (Delete
  * was version 1's default, and n8n stores only values that differ from the default).
  */
 import { WolkvoxCrmApi } from '../credentials/WolkvoxCrmApi.credentials';
-import createUpdateUpsertDelete from '../examples/create-update-upsert-delete.workflow.json';
-import deleteContacts from '../examples/delete-contacts.workflow.json';
-import deleteManyLeads from '../examples/delete-many-leads.workflow.json';
-import newContactTrigger from '../examples/new-contact-trigger.workflow.json';
-import searchThenDelete from '../examples/search-then-delete.workflow.json';
+import createUpdateUpsertDelete from './fixtures/examples-0.2.0/create-update-upsert-delete.workflow.json';
+import deleteContacts from './fixtures/examples-0.2.0/delete-contacts.workflow.json';
+import deleteManyLeads from './fixtures/examples-0.2.0/delete-many-leads.workflow.json';
+import newContactTrigger from './fixtures/examples-0.2.0/new-contact-trigger.workflow.json';
+import searchThenDelete from './fixtures/examples-0.2.0/search-then-delete.workflow.json';
 import { WolkvoxCrmTrigger } from '../nodes/WolkvoxCrmTrigger/WolkvoxCrmTrigger.node';
 import { startSandbox } from '../sandbox/server';
 import { Poller } from './engine';
@@ -40,7 +41,6 @@ const contactIds = () => (sandbox.records('demo', 'contacts') ?? []).map((record
 const apiPaths = () => sandbox.log.filter((entry: { path: string }) => entry.path.includes('/API/')).map((entry: { path: string }) => entry.path.replace(/^.*\/v2\//, ''));
 
 test('every example is stored with node version 1', () => {
-	// A new example file must be added to STORED (and get its test below); h22 owns examples/.
 	for (const name of Object.keys(STORED)) {
 		const nodes = example(name).nodes as Array<{ type: string; typeVersion: number }>;
 		const ours = nodes.filter((candidate) => candidate.type.startsWith('n8n-nodes-wolkvox-crm.'));
