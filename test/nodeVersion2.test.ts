@@ -256,6 +256,13 @@ describe('mistakes in the fields', () => {
 		expect(both.result.outputOf(NODE_NAME).map((item) => item.json.error)).toStrictEqual([
 			'The field "Notas" is given both in Fields and in Additional Fields: keep one of them',
 		]);
+		// The mapper untouched (as a new node stores it), only Additional Fields: they are enough.
+		const extraOnly = await runV2({
+			operation: 'create',
+			module: byName('Pedidos'),
+			additionalFields: { field: [{ name: 'Campo nuevo', type: 'number', value: '7' }] },
+		});
+		expect(extraOnly.requests).toStrictEqual([{ path: 'custom/insert.php', body: { operation: 'demo', module: 'Pedidos', fields: { 'Campo nuevo': 7 } } }]);
 		const empty = await runV2({ operation: 'create', module: byName('Pedidos'), fieldMapping: { ...orderMapping(), value: { Notas: '' } } }, [{ json: {} }], 'continueRegularOutput');
 		expect(empty.result.outputOf(NODE_NAME).map((item) => item.json.error)).toStrictEqual(['No fields to send']);
 		expect([...both.requests, ...empty.requests]).toStrictEqual([]);

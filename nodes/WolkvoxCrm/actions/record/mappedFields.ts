@@ -22,8 +22,8 @@ export function mappedFieldsUi(displayOptions: IDisplayOptions, entryValues: INo
 			name: 'fieldMapping',
 			type: 'resourceMapper',
 			noDataExpression: true,
+			// Not required: Additional Fields alone may give the fields; the node says when none are given.
 			default: { mappingMode: 'defineBelow', value: null },
-			required: true,
 			hint: LOAD_COST,
 			typeOptions: {
 				loadOptionsDependsOn: ['module.value', 'crmOperation'],
