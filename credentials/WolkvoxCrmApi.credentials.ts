@@ -83,9 +83,11 @@ export class WolkvoxCrmApi implements ICredentialType {
 			displayName: 'CRM Server',
 			name: 'server',
 			type: 'string',
-			default: 'crm.wolkvox.com',
+			// No default: crm.wolkvox.com is the login page, not the user's CRM.
+			default: '',
 			required: true,
 			placeholder: 'crm0001.wolkvox.com',
+			hint: 'The host in your browser\'s address bar after logging in at crm.wolkvox.com',
 			description:
 				'Host of your CRM: log in at https://crm.wolkvox.com and copy the part of the address bar between https:// and the first /, e.g. crm0000.wolkvox.com, crm0001.wolkvox.com or crm01.wolkvox.com. A pasted URL is cut down to its host; the old sv0000/sv0001.crmvox.com hosts are moved to their crm0000/crm0001.wolkvox.com successors.',
 		},
@@ -105,8 +107,17 @@ export class WolkvoxCrmApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'mycompany',
+			hint: 'Needed to test this credential (Save / Retry): the test asks for the token\'s usage in this operation',
 			description:
 				'Name of your CRM operation (the part after ADMIN_@ in the admin login). Used when a node leaves its own CRM Operation empty, and needed by the credential test, which asks the API for the token\'s daily usage and spends one call of the token\'s daily quota.',
+		},
+		{
+			displayName:
+				'The credential test needs CRM Operation: without it the test fails, although the nodes can still use their own CRM Operation field',
+			name: 'testNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { crmOperation: [''] } },
 		},
 	];
 

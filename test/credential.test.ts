@@ -8,11 +8,20 @@ afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
 describe('Wolkvox CRM API credential', () => {
-	test('declares the internal names workflows store, a password token field and the three fields', () => {
+	test('declares the internal names workflows store, a password token field, the three fields and the test notice', () => {
 		const credential = new WolkvoxCrmApi();
 		expect(credential.name).toBe('wolkvoxCrmApi');
 		expect(credential.displayName).toBe('Wolkvox CRM API');
-		expect(credential.properties.map((property) => property.name)).toStrictEqual(['server', 'token', 'crmOperation']);
+		expect(credential.properties.map((property) => property.name)).toStrictEqual(['server', 'token', 'crmOperation', 'testNotice']);
+		// crm.wolkvox.com is the login page, not the user's CRM: no default, the placeholder shows the shape.
+		const server = credential.properties.find((property) => property.name === 'server')!;
+		expect(server.default).toBe('');
+		expect(server.placeholder).toBe('crm0001.wolkvox.com');
+		expect(server.hint).toContain('address bar after logging in at crm.wolkvox.com');
+		const notice = credential.properties.find((property) => property.name === 'testNotice')!;
+		expect(notice.type).toBe('notice');
+		expect(notice.displayName).toContain('The credential test needs CRM Operation');
+		expect(notice.displayOptions).toStrictEqual({ show: { crmOperation: [''] } });
 		const token = credential.properties.find((property) => property.name === 'token')!;
 		expect(token.typeOptions).toStrictEqual({ password: true });
 		const crmOperation = credential.properties.find((property) => property.name === 'crmOperation')!;
@@ -110,6 +119,8 @@ describe('Wolkvox CRM API credential', () => {
 	test.each([
 		['crm0001.wolkvox.com/ x', 'must not contain spaces'],
 		['admin:secret@crm0001.wolkvox.com', 'must not contain a user name or password'],
+		// The field has no default any more: an empty one says where to find the host.
+		['', 'The CRM server is empty. Log in at https://crm.wolkvox.com and copy the host from the address bar'],
 	])('a bad server (%s) fails the test before anything is sent', async (server, message) => {
 		const scope = nock(/.*/).get(/.*/).reply(200, usageAnswer);
 		const result = await runCredentialTest(credentials({ server }));
@@ -126,5 +137,13 @@ describe('Wolkvox CRM API credential', () => {
 		expect(result.message).toContain('contains line breaks or control characters');
 		expect(result.message).not.toContain(TOKEN);
 		expect(scope.isDone()).toBe(false);
+	});
+
+	test('a credential saved with the old default server (crm.wolkvox.com) is read as before', async () => {
+		const authenticated = await new WolkvoxCrmApi().authenticate(
+			{ server: 'crm.wolkvox.com', token: TOKEN, crmOperation: 'demo' },
+			{ url: USAGE_PATH, method: 'GET', qs: { operation: 'demo' } },
+		);
+		expect(authenticated.baseURL).toBe('https://crm.wolkvox.com');
 	});
 });

@@ -10,6 +10,7 @@ import * as cases from './actions/case/Case.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
 import { MAIN_CONNECTION } from './compat';
+import { methods } from './methods';
 import * as token from './actions/token/Token.resource';
 
 export class WolkvoxCrm implements INodeType {
@@ -18,7 +19,8 @@ export class WolkvoxCrm implements INodeType {
 		name: 'wolkvoxCrm',
 		icon: { light: 'file:wolkvoxCrm.svg', dark: 'file:wolkvoxCrm.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Act on records of wolkvox CRM',
 		defaults: { name: 'Wolkvox CRM' },
@@ -46,6 +48,8 @@ export class WolkvoxCrm implements INodeType {
 			...activity.description,
 		],
 	};
+
+	methods = methods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,6 +1,7 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { crmOperationField, moduleField, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
+import { crmOperationField, moduleFields, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
+import { searchModules } from '../WolkvoxCrm/methods/modules';
 import { MAIN_CONNECTION } from '../WolkvoxCrm/compat';
 import { DEFAULT_MAX_RECORDS_PER_ANSWER, pollNewRecords } from './poll';
 
@@ -10,8 +11,9 @@ export class WolkvoxCrmTrigger implements INodeType {
 		name: 'wolkvoxCrmTrigger',
 		icon: { light: 'file:wolkvoxCrmTrigger.svg', dark: 'file:wolkvoxCrmTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
-		subtitle: '={{ "New record in " + $parameter["module"] }}',
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: '={{ "New record in " + ($parameter["module"].value ?? $parameter["module"]) }}',
 		description: 'Starts the workflow when records are created in a wolkvox CRM module',
 		defaults: { name: 'Wolkvox CRM Trigger' },
 		polling: true,
@@ -27,7 +29,8 @@ export class WolkvoxCrmTrigger implements INodeType {
 				default: '',
 			},
 			crmOperationField,
-			moduleField,
+			// Version 2: the module from a list or by name (version 1 keeps its text field).
+			...moduleFields(),
 			{
 				displayName: 'Event',
 				name: 'event',
@@ -64,6 +67,8 @@ export class WolkvoxCrmTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { listSearch: { searchModules } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await pollNewRecords.call(this);

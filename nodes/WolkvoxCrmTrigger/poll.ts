@@ -6,7 +6,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { withOptions } from '../WolkvoxCrm/actions/record/common.fields';
+import { moduleName, withOptions } from '../WolkvoxCrm/actions/record/common.fields';
 import { RangeTooDenseError, type FetchRange } from '../WolkvoxCrm/engine/paging';
 import { formatRange, formatWallSeconds } from '../WolkvoxCrm/helpers/dates';
 import { createdSecondOf, readAnswer, type CrmRecord } from '../WolkvoxCrm/helpers/records';
@@ -49,7 +49,7 @@ function readTarget(this: IPollFunctions, connection: Connection): Target {
 	if (operation === '') {
 		throw fix('No CRM operation is set', 'fill in CRM Operation on this trigger, or in the Wolkvox CRM API credential (the part after ADMIN_@ in the admin login).');
 	}
-	const module = String(this.getNodeParameter('module', '') ?? '').trim();
+	const module = moduleName(this.getNodeParameter('module', ''));
 	if (module === '') throw fix('No module is set', 'fill in Module with the module name as the CRM shows it, e.g. contacts.');
 	return { operation, module };
 }

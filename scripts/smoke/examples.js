@@ -269,6 +269,8 @@ const EXAMPLES = [
 	},
 	// Cases, activities and Record → Get (scripts/smoke/caseExamples.js).
 	...require('./caseExamples').CASE_EXAMPLES,
+	// Node version 2 (issue 20): Create through the field mapper, by CLI.
+	require('./editor').VERSION2_EXAMPLE,
 ];
 
 module.exports = { EXAMPLES };

@@ -21,6 +21,7 @@ const { n8nHost } = require('./n8n');
 const { startSandbox } = require('./sandbox');
 const { prepareExamples } = require('./prepare');
 const { serverChecks, logChecks } = require('./checks');
+const { editorChecks } = require('./editor');
 const { checkRecords } = require('./expect');
 const { listRuns, createRunner, wholeRun } = require('./runs');
 const { createResults, Fatal } = require('./results');
@@ -121,6 +122,7 @@ async function smoke(o, r, state) {
 	if (ready === undefined) throw new Fatal(`n8n start did not become ready on ${host.url}`);
 	r.pass(`n8n start: ready on ${host.url} after ${ready} s`);
 	if (!(await serverChecks({ host, r, credential, sandbox, expected: pkg.contents }))) throw new Fatal('no REST session: the manual runs and the execution checks were not done');
+	await editorChecks({ host, r, credential, sandbox });
 	for (const item of runs.filter((x) => x.run.how === 'manual')) await runner.manual(item);
 	if (runs.some((x) => x.run.how === 'active')) r.phase('activated workflows (polling triggers, at most one poll a minute)');
 	for (const item of runs.filter((x) => x.run.how === 'active')) await runner.activated(item);

@@ -466,4 +466,4 @@ async function testCredential({ credentialType, credentials }) {
 	return { status: 'OK', message: 'Connection successful!', requests };
 }
 
-module.exports = { runWorkflow, testCredential, collectStrings, CredentialsHelper, NodeTypes, Poller };
+module.exports = { runWorkflow, testCredential, collectStrings, CredentialsHelper, NodeTypes, Poller, makeAdditionalData };

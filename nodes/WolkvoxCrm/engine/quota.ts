@@ -86,3 +86,15 @@ export async function checkQuotaIfAsked(
 	if (options.quotaGuard !== true || plan.needed <= 0) return;
 	await ensureQuota(context, connection, plan);
 }
+
+/** Check Daily Quota First for a run whose number of calls is known up front. */
+export async function guardQuota(
+	context: IExecuteFunctions,
+	connection: Connection,
+	options: IDataObject,
+	crmOperation: () => string,
+	needed: number,
+): Promise<void> {
+	if (options.quotaGuard !== true || needed <= 0) return;
+	await checkQuotaIfAsked(context, connection, options, { crmOperation: crmOperation(), needed, itemIndex: 0 });
+}

@@ -9,6 +9,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
+	ILoadOptionsFunctions,
 	IHttpRequestOptions,
 	INode,
 	IPollFunctions,
@@ -31,8 +32,8 @@ export { RequestScheduler, RunStats } from './scheduler';
 
 export const CREDENTIAL_TYPE = 'wolkvoxCrmApi';
 
-/** Where requests are sent from: a node run or a trigger's poll (both offer what is used here). */
-export type ApiContext = IExecuteFunctions | IPollFunctions;
+/** Where requests are sent from: a node run, a trigger's poll or an editor load (all offer what is used here). */
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 const API_PATH = '/server/API/v2/';
 

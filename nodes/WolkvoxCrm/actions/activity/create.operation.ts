@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { quotaGuardOption } from '../../engine/quota';
+import { guardQuota, quotaGuardOption } from '../../engine/quota';
 import { runPerItem } from '../../engine/perItem';
 import { writeOutput } from '../../helpers/answers';
 import { apiRequest, WolkvoxApiError, type FieldAdvice } from '../../transport';
-import { caseFormField, fail, guardQuota, readCaseForm, readText } from '../case/caseFields';
+import { caseFormField } from '../case/caseFields';
+import { fail, readNamedValues, readText } from '../readers';
 import { toNodeError } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
@@ -111,7 +112,7 @@ function readFields(this: IExecuteFunctions, reader: ParameterReader, itemIndex:
 		if (typeof extra.phoneCode === 'string' && extra.phoneCode !== '') phone.code = extra.phoneCode;
 		fields.phone = phone;
 	}
-	const more = readCaseForm(this, reader, itemIndex, 'extraFields', 'Extra Fields');
+	const more = readNamedValues(this, reader, itemIndex, 'extraFields', 'Extra Fields');
 	return { ...fields, ...more };
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { quotaGuardOption } from '../../engine/quota';
+import { guardQuota, quotaGuardOption } from '../../engine/quota';
 import { runPerItem } from '../../engine/perItem';
 import { codeOf, type WolkvoxEnvelope } from '../../transport/envelope';
 import { apiRequest, WolkvoxApiError, type ApiRequest, type Connection, type FieldAdvice } from '../../transport';
@@ -10,7 +10,8 @@ import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
 import { attachmentOptions, DEFAULT_MAX_ATTACHMENT_MB, readAttachments } from '../record/attachments';
 import { crmOperationField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
-import { caseFormField, caseIdOf, caseTypeFields, guardQuota, readCaseForm, readCaseType, readText, textPart } from './caseFields';
+import { caseFormField, caseIdOf, caseTypeFields, readCaseType, textPart } from './caseFields';
+import { readNamedValues, readText } from '../readers';
 
 const displayOptions = { show: { resource: ['case'], operation: ['create'] } };
 
@@ -100,7 +101,7 @@ export const execute: OperationExecute = async function (connection, items) {
 		const operation = readCrmOperation.call(this, settings, itemIndex, reader);
 		const fields: Record<string, string> = { 'case-type': readCaseType(this, reader, itemIndex) };
 		for (const [key, name, label] of REQUIRED_TEXT) fields[key] = readText(this, reader, name, label, itemIndex);
-		const form = readCaseForm(this, reader, itemIndex);
+		const form = readNamedValues(this, reader, itemIndex, 'caseFields', 'Case Fields');
 		const attachments = await readAttachments.call(
 			this,
 			itemIndex,

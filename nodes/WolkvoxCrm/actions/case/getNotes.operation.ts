@@ -8,7 +8,8 @@ import { toNodeError } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
-import { caseQueryField, fail } from './caseFields';
+import { caseQueryField } from './caseFields';
+import { fail } from '../readers';
 
 const displayOptions = { show: { resource: ['case'], operation: ['getNotes'] } };
 

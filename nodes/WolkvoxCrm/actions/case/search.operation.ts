@@ -9,7 +9,8 @@ import { addHint } from '../hints';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, readCrmOperation, requestOptions, simplifyField, withOptions } from '../record/common.fields';
-import { caseQueryField, fail } from './caseFields';
+import { caseQueryField } from './caseFields';
+import { fail } from '../readers';
 
 const displayOptions = { show: { resource: ['case'], operation: ['search'] } };
 

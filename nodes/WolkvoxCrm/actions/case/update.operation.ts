@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { quotaGuardOption } from '../../engine/quota';
+import { guardQuota, quotaGuardOption } from '../../engine/quota';
 import { runPerItem } from '../../engine/perItem';
 import { writeOutput } from '../../helpers/answers';
 import { recordsOf, type CrmRecord } from '../../helpers/records';
@@ -8,7 +8,8 @@ import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
 import { crmOperationField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
-import { caseFormField, caseIdOf, fail, guardQuota, readCaseForm, readText, textPart } from './caseFields';
+import { caseFormField, caseIdOf, textPart } from './caseFields';
+import { fail, readNamedValues, readText } from '../readers';
 
 const displayOptions = { show: { resource: ['case'], operation: ['update'] } };
 
@@ -123,7 +124,7 @@ export const execute: OperationExecute = async function (connection, items) {
 		const operation = readCrmOperation.call(this, settings, itemIndex, reader);
 		const caseId = readText(this, reader, 'caseId', 'Case ID', itemIndex).trim();
 		const changes = reader.get<IDataObject>('updateFields', itemIndex, {}) ?? {};
-		const formChanges = readCaseForm(this, reader, itemIndex);
+		const formChanges = readNamedValues(this, reader, itemIndex, 'caseFields', 'Case Fields');
 		const found = await readCase.call(this, settings, operation, caseId, itemIndex);
 
 		const parts = [textPart('operation', operation), textPart('wolkvox-id', caseId)];

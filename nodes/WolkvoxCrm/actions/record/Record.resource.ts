@@ -17,53 +17,57 @@ export const operations = {
 	upsert: upsertRecords,
 };
 
+const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Create',
+			value: 'create',
+			description: 'Create a record in a module',
+			action: 'Create a record',
+		},
+		{
+			name: 'Create or Update',
+			value: 'upsert',
+			description: 'Create a new record, or update the current one if it already exists (upsert)',
+			action: 'Create or update a record',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			description: 'Delete one or several records of a module',
+			action: 'Delete records',
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			description: 'Get records by their IDs',
+			action: 'Get records',
+		},
+		{
+			name: 'Search',
+			value: 'search',
+			description: 'Find records of a module by a field value or by creation date',
+			action: 'Search records',
+		},
+		{
+			name: 'Update',
+			value: 'update',
+			description: 'Update the fields of one record',
+			action: 'Update a record',
+		},
+	],
+	default: 'delete',
+};
+
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['record'] } },
-		options: [
-			{
-				name: 'Create',
-				value: 'create',
-				description: 'Create a record in a module',
-				action: 'Create a record',
-			},
-			{
-				name: 'Create or Update',
-				value: 'upsert',
-				description: 'Create a new record, or update the current one if it already exists (upsert)',
-				action: 'Create or update a record',
-			},
-			{
-				name: 'Delete',
-				value: 'delete',
-				description: 'Delete one or several records of a module',
-				action: 'Delete records',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Get records by their IDs',
-				action: 'Get records',
-			},
-			{
-				name: 'Search',
-				value: 'search',
-				description: 'Find records of a module by a field value or by creation date',
-				action: 'Search records',
-			},
-			{
-				name: 'Update',
-				value: 'update',
-				description: 'Update the fields of one record',
-				action: 'Update a record',
-			},
-		],
-		default: 'delete',
-	},
+	// n8n stores only values that differ from the default: workflows saved with 0.2.0 that delete
+	// have no operation stored, so version 1 keeps Delete; version 2 opens on the harmless Search.
+	{ ...operationField, displayOptions: { show: { resource: ['record'], '@version': [1] } } },
+	{ ...operationField, default: 'search', displayOptions: { show: { resource: ['record'], '@version': [2] } } },
 	...createRecords.description,
 	...deleteRecords.description,
 	...getRecords.description,

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RequestScheduler, type Connection } from '../../transport';
+import { LOAD_COST } from '../../methods/cost';
 import { ParameterReader } from '../parameters';
 
 /** Fields every record operation shares; each operation adds its own displayOptions. */
@@ -25,6 +26,59 @@ export const moduleField: INodeProperties = {
 	description:
 		'Module name as the CRM shows it, e.g. contacts, leads, opportunities, or a custom module such as Ventas',
 };
+
+/** Module in version 2: picked from the documented modules, or typed by name (custom modules). */
+export const moduleLocatorField: INodeProperties = {
+	displayName: 'Module',
+	name: 'module',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The module of the records. A custom module (e.g. Ventas) is given By Name, exactly as the CRM shows it.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Choose a module…',
+			typeOptions: { searchListMethod: 'searchModules', searchable: true },
+		},
+		{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. Ventas' },
+	],
+};
+
+/** Module, for version 1 (text) and version 2 (list or name), with the operation's displayOptions. */
+export function moduleFields(show: Record<string, unknown> = {}): INodeProperties[] {
+	return [
+		{ ...moduleField, displayOptions: { show: { ...show, '@version': [1] } } } as INodeProperties,
+		{ ...moduleLocatorField, displayOptions: { show: { ...show, '@version': [2] } } } as INodeProperties,
+	];
+}
+
+/**
+ * A field name picked from the fields of the module's sample records (version 2), or typed as
+ * an expression; version 1 keeps its text field.
+ */
+export function fieldPicker(v1: INodeProperties, show: Record<string, unknown>): INodeProperties[] {
+	return [
+		{ ...v1, displayOptions: { show: { ...show, '@version': [1] } } },
+		{
+			...v1,
+			type: 'options',
+			placeholder: undefined,
+			description: `${v1.description ?? ''}. Choose from the fields of sample records, or give the name with an expression.`,
+			hint: LOAD_COST,
+			typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['module.value', 'crmOperation'] },
+			displayOptions: { show: { ...show, '@version': [2] } },
+		},
+	];
+}
+
+/** The module name from either version's value: v1 text, or v2 `{ __rl, mode, value }`. */
+export function moduleName(value: unknown): string {
+	const name = value !== null && typeof value === 'object' ? (value as { value?: unknown }).value : value;
+	return typeof name === 'string' || typeof name === 'number' ? String(name).trim() : '';
+}
 
 /** Simplify, shared by Record → Search and the trigger: the same flattening (helpers/simplify.ts). */
 export const simplifyField: INodeProperties = {
@@ -132,7 +186,7 @@ export function readCrmTarget(
 	parameters: ParameterReader = new ParameterReader(this),
 ): { operation: string; module: string } {
 	const operation = readCrmOperation.call(this, connection, itemIndex, parameters);
-	const module = String(parameters.get('module', itemIndex, '') ?? '').trim();
+	const module = moduleName(parameters.get('module', itemIndex, ''));
 	if (module === '') {
 		throw new NodeOperationError(this.getNode(), 'No module is set', {
 			itemIndex,

@@ -10,7 +10,7 @@ import { suggestBatching } from '../hints';
 import { errorItem, toNodeError, withAlreadyDone } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
+import { crmOperationField, moduleFields, readCrmTarget, requestOptions, withOptions } from './common.fields';
 import {
 	alreadyGoneAnswer,
 	batchItemResult,
@@ -27,7 +27,7 @@ const showForDelete = { show: { resource: ['record'], operation: ['delete'] } };
 
 export const description: INodeProperties[] = [
 	{ ...crmOperationField, displayOptions: showForDelete },
-	{ ...moduleField, displayOptions: showForDelete },
+	...moduleFields(showForDelete.show),
 	{
 		displayName: 'Delete Multiple',
 		name: 'multiple',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { quotaGuardOption } from '../../engine/quota';
+import { guardQuota, quotaGuardOption } from '../../engine/quota';
 import { runPerItem } from '../../engine/perItem';
 import { InvalidRecordIdsError, parseRecordIds } from '../../helpers/recordIds';
 import { recordsOf, type CrmRecord } from '../../helpers/records';
@@ -10,13 +10,13 @@ import { apiRequest, WolkvoxApiError, type FieldAdvice } from '../../transport';
 import { toNodeError } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleField, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
-import { guardQuota } from '../case/caseFields';
+import { crmOperationField, moduleFields, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
 
 const displayOptions = { show: { resource: ['record'], operation: ['get'] } };
 
 export const description: INodeProperties[] = [
-	...[crmOperationField, moduleField].map((field) => ({ ...field, displayOptions })),
+	{ ...crmOperationField, displayOptions },
+	...moduleFields(displayOptions.show),
 	{
 		displayName: 'Record IDs',
 		name: 'recordIds',

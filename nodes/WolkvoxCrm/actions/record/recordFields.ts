@@ -9,11 +9,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import { fieldsFromEntries, fieldsFromJson, InvalidFieldError, type FieldEntry, type FieldObject } from '../../helpers/fields';
 import { toNodeError } from '../items';
 import type { ParameterReader } from '../parameters';
+import { mappedFieldsUi, readMappedFields } from './mappedFields';
 
 const entryOf = (types: string[]): IDisplayOptions => ({ show: { type: types } });
 
 /** The values of one "Define Below" entry; the extras show only for the types that use them. */
-const fieldEntryValues: INodeProperties[] = [
+export const fieldEntryValues: INodeProperties[] = [
 	{
 		displayName: 'Field Name',
 		name: 'name',
@@ -107,9 +108,11 @@ const fieldEntryValues: INodeProperties[] = [
 	},
 ];
 
-/** Fields to Send, Fields to Exclude and Fields, shown for one operation. */
-export function recordFieldsUi(displayOptions: IDisplayOptions): INodeProperties[] {
-	const show = displayOptions.show ?? {};
+/** Fields to Send, Fields to Exclude and Fields (v1), or the mapper (v2), shown for one operation. */
+export function recordFieldsUi(operationDisplay: IDisplayOptions): INodeProperties[] {
+	// Version 1 keeps the 0.2.0 parameters; version 2 has the field mapper (mappedFields.ts).
+	const show = { ...operationDisplay.show, '@version': [1] };
+	const displayOptions = { show };
 	return [
 		{
 			displayName: 'Fields to Send',
@@ -146,6 +149,7 @@ export function recordFieldsUi(displayOptions: IDisplayOptions): INodeProperties
 			displayOptions: { show: { ...show, fieldsToSend: ['defineBelow'] } },
 			options: [{ displayName: 'Field', name: 'field', values: fieldEntryValues }],
 		},
+		...mappedFieldsUi(operationDisplay, fieldEntryValues),
 	];
 }
 
@@ -156,6 +160,7 @@ export function readRecordFields(
 	items: INodeExecutionData[],
 	itemIndex: number,
 ): FieldObject {
+	if (this.getNode().typeVersion >= 2) return readMappedFields.call(this, reader, items, itemIndex);
 	const mapAutomatically = reader.get<string>('fieldsToSend', itemIndex, 'defineBelow') === 'mapAutomatically';
 	let fields: FieldObject;
 	try {

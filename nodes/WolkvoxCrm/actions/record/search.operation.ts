@@ -11,13 +11,14 @@ import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
 import { addHint } from '../hints';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleField, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
+import { crmOperationField, fieldPicker, moduleFields, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
 
 const showForSearch = { show: { resource: ['record'], operation: ['search'] } };
 const showFor = (searchBy: string) => ({ show: { ...showForSearch.show, searchBy: [searchBy] } });
 
 export const description: INodeProperties[] = [
-	...[crmOperationField, moduleField].map((field) => ({ ...field, displayOptions: showForSearch })),
+	{ ...crmOperationField, displayOptions: showForSearch },
+	...moduleFields(showForSearch.show),
 	{
 		displayName: 'Search By',
 		name: 'searchBy',
@@ -30,16 +31,18 @@ export const description: INodeProperties[] = [
 		default: 'fieldValue',
 		displayOptions: showForSearch,
 	},
-	{
-		displayName: 'Field',
-		name: 'field',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'emailcontact',
-		description: 'Name of the field to match, exactly as the module shows it: spaces, accents and capitals count',
-		displayOptions: showFor('fieldValue'),
-	},
+	...fieldPicker(
+		{
+			displayName: 'Field',
+			name: 'field',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'emailcontact',
+			description: 'Name of the field to match, exactly as the module shows it: spaces, accents and capitals count',
+		},
+		showFor('fieldValue').show,
+	),
 	{
 		displayName: 'Value',
 		name: 'value',

@@ -11,7 +11,7 @@ import { executeWrite, writeOperationDescription } from './writeOperation';
 import { createRecord, queryByField, updateRecord, type WriteTarget } from './writes';
 
 export const description: INodeProperties[] = writeOperationDescription('upsert', {
-	parameters: [
+	fieldPickers: [
 		{
 			displayName: 'Match Field',
 			name: 'matchField',

@@ -12,7 +12,7 @@ import type { FieldObject } from '../../helpers/fields';
 import type { Connection } from '../../transport';
 import { suggestBatching } from '../hints';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleField, readCrmTarget, requestOptions, withOptions } from './common.fields';
+import { crmOperationField, fieldPicker, moduleFields, readCrmTarget, requestOptions, withOptions } from './common.fields';
 import { readRecordFields, recordFieldsUi } from './recordFields';
 import { DEFAULT_MAX_RECORDS_PER_REQUEST, runWriteBatches, type Words, type WriteResult } from './writeBatches';
 import type { WriteTarget } from './writes';
@@ -20,13 +20,14 @@ import type { WriteTarget } from './writes';
 /** CRM Operation, Module, the operation's own parameters, the fields, and Options. */
 export function writeOperationDescription(
 	operation: 'create' | 'update' | 'upsert',
-	own: { parameters?: INodeProperties[]; options?: INodeProperties[] } = {},
+	own: { parameters?: INodeProperties[]; fieldPickers?: INodeProperties[]; options?: INodeProperties[] } = {},
 ): INodeProperties[] {
 	const displayOptions = { show: { resource: ['record'], operation: [operation] } };
 	return [
 		{ ...crmOperationField, displayOptions },
-		{ ...moduleField, displayOptions },
+		...moduleFields(displayOptions.show),
 		...(own.parameters ?? []).map((parameter) => ({ ...parameter, displayOptions })),
+		...(own.fieldPickers ?? []).flatMap((parameter) => fieldPicker(parameter, displayOptions.show)),
 		...recordFieldsUi(displayOptions),
 		{
 			displayName: 'Options',
