@@ -1,9 +1,9 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { crmOperationField, moduleFields, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
+import { crmOperationField, maxRecordsPerAnswerOption, moduleFields, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
 import { searchModules } from '../WolkvoxCrm/methods/modules';
 import { MAIN_CONNECTION } from '../WolkvoxCrm/compat';
-import { DEFAULT_MAX_RECORDS_PER_ANSWER, pollNewRecords } from './poll';
+import { pollNewRecords } from './poll';
 
 export class WolkvoxCrmTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -53,15 +53,7 @@ export class WolkvoxCrmTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Max Records per Answer',
-						name: 'maxRecordsPerAnswer',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: DEFAULT_MAX_RECORDS_PER_ANSWER,
-						description:
-							'The most records the CRM puts in one answer (not published). An answer holding this many, or reporting a larger total, is treated as possibly cut and its date range is split and asked again. If your CRM\'s answers hold fewer records and report no total, set this to what they hold, or the records past it are missed.',
-					},
+					maxRecordsPerAnswerOption,
 					...requestOptions,
 				],
 			},

@@ -6,7 +6,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { moduleName, withOptions } from '../WolkvoxCrm/actions/record/common.fields';
+import { moduleName, readAnswerCap, withOptions } from '../WolkvoxCrm/actions/record/common.fields';
 import { RangeTooDenseError, type FetchRange } from '../WolkvoxCrm/engine/paging';
 import { formatRange, formatWallSeconds } from '../WolkvoxCrm/helpers/dates';
 import { createdSecondOf, readAnswer, type CrmRecord } from '../WolkvoxCrm/helpers/records';
@@ -25,7 +25,6 @@ const BEHIND_UTC = 12 * HOUR;
 const LOOK_BACK = 7 * 24 * HOUR;
 /** How many of the newest records a manual run shows. */
 export const MANUAL_RECORDS = 5;
-export const DEFAULT_MAX_RECORDS_PER_ANSWER = 200;
 
 interface Target {
 	operation: string;
@@ -61,10 +60,6 @@ function seenRecord(record: CrmRecord): SeenRecord {
 	return { key, second: createdSecondOf(record) };
 }
 
-function readCap(options: IDataObject): number {
-	const cap = Math.floor(Number(options.maxRecordsPerAnswer));
-	return Number.isFinite(cap) && cap >= 1 ? cap : DEFAULT_MAX_RECORDS_PER_ANSWER;
-}
 
 function crowdedSecondError(this: IPollFunctions, crowded: CrowdedSecond, cap: number): NodeOperationError {
 	// A report stored by 0.2.0 has no `held`: it held `count` records.
@@ -97,7 +92,7 @@ export async function pollNewRecords(this: IPollFunctions): Promise<INodeExecuti
 	const sameTarget = stored?.operation === target.operation && stored?.module === target.module;
 	// A CRM whose answers hold fewer records than Max Records per Answer, as its totals showed, is
 	// asked as what it is: the window asked again then stays below half of its answers.
-	const maxPerAnswer = readCap(options);
+	const maxPerAnswer = readAnswerCap(options);
 	const shown = sameTarget ? Number(stored?.answerCap) : NaN;
 	const cap = Number.isInteger(shown) && shown >= 1 ? Math.min(maxPerAnswer, shown) : maxPerAnswer;
 	let answerCap = cap;

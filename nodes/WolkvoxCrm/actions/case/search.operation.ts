@@ -8,7 +8,17 @@ import { apiRequest, type FieldAdvice } from '../../transport';
 import { addHint } from '../hints';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, readCrmOperation, requestOptions, simplifyField, withOptions } from '../record/common.fields';
+import {
+	crmOperationField,
+	maxRecordsPerAnswerOption,
+	readAnswerCap,
+	readCrmOperation,
+	readWanted,
+	requestOptions,
+	returnAllFields,
+	simplifyField,
+	withOptions,
+} from '../record/common.fields';
 import { caseQueryField } from './caseFields';
 import { fail } from '../readers';
 
@@ -26,23 +36,7 @@ export const description: INodeProperties[] = [
 		description: 'The value the field must have. For type case: Request, Complaints, Claims, Suggestions or a custom type.',
 		displayOptions,
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
-	},
+	...returnAllFields(displayOptions.show),
 	{ ...simplifyField, displayOptions },
 	{
 		displayName: 'Options',
@@ -52,14 +46,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions,
 		options: [
-			{
-				displayName: 'Max Records per Answer',
-				name: 'maxRecordsPerAnswer',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 200,
-				description: 'The most cases the CRM puts in one answer (not published). An answer holding this many may be incomplete.',
-			},
+			maxRecordsPerAnswerOption,
 			...requestOptions,
 		],
 	},
@@ -74,8 +61,7 @@ const searchAdvice: FieldAdvice = {
 export const execute: OperationExecute = async function (connection, items) {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings = withOptions(connection, options);
-	const capOption = Math.floor(Number(options.maxRecordsPerAnswer));
-	const cap = Number.isFinite(capOption) && capOption >= 1 ? capOption : 200;
+	const cap = readAnswerCap(options);
 	const reader = new ParameterReader(this);
 	const possiblyCut: number[] = [];
 
@@ -84,11 +70,7 @@ export const execute: OperationExecute = async function (connection, items) {
 		const field = String(reader.get('field', itemIndex, 'email contact'));
 		const value = reader.get<unknown>('value', itemIndex, '') ?? '';
 		if (typeof value === 'object') fail(this, itemIndex, 'The value to search for is a list or an object', 'give Value as text or a number, e.g. {{ $json.email }}.');
-		let wanted: number | undefined;
-		if (reader.get('returnAll', itemIndex, false) !== true) {
-			wanted = Number(reader.get('limit', itemIndex, 50));
-			if (!Number.isInteger(wanted) || wanted < 1) fail(this, itemIndex, `The limit ${String(wanted)} is not a whole number of 1 or more`, 'set Limit to 1 or more, or turn on Return All.');
-		}
+		const wanted = readWanted.call(this, reader, itemIndex);
 		const simplify = reader.get('simplify', itemIndex, true) !== false;
 
 		const envelope = await apiRequest.call(

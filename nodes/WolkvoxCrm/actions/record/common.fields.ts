@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RequestScheduler, type Connection } from '../../transport';
@@ -89,6 +89,61 @@ export const simplifyField: INodeProperties = {
 	description:
 		'Whether to give each typed field (telephone, currency, search or relation) as its plain value instead of the object the CRM sends',
 };
+
+/** Return All and Limit, for every operation that lists what it found. */
+export function returnAllFields(show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** How many results one item wants (undefined = all), or an error that says how to fix Limit. */
+export function readWanted(this: IExecuteFunctions, parameters: ParameterReader, itemIndex: number): number | undefined {
+	if (parameters.get('returnAll', itemIndex, false) === true) return undefined;
+	const wanted = Number(parameters.get('limit', itemIndex, 50));
+	if (!Number.isInteger(wanted) || wanted < 1) {
+		throw new NodeOperationError(this.getNode(), `The limit ${String(wanted)} is not a whole number of 1 or more`, {
+			itemIndex,
+			description: `Item ${itemIndex}: set Limit to 1 or more, or turn on Return All.`,
+		});
+	}
+	return wanted;
+}
+
+export const DEFAULT_MAX_RECORDS_PER_ANSWER = 200;
+
+/** Max Records per Answer: the node's guess of the CRM's unpublished answer cap (engine/completeness.ts). */
+export const maxRecordsPerAnswerOption: INodeProperties = {
+	displayName: 'Max Records per Answer',
+	name: 'maxRecordsPerAnswer',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_MAX_RECORDS_PER_ANSWER,
+	description:
+		"The most records the CRM puts in one answer (not published). An answer holding this many, or reporting a larger total, is treated as possibly cut (a date range is then split and asked again). If your CRM's answers hold fewer records and report no total, set this to what they hold, or the records past it are missed.",
+};
+
+/** Max Records per Answer as set, or its default. */
+export function readAnswerCap(options: IDataObject): number {
+	const cap = Math.floor(Number(options.maxRecordsPerAnswer));
+	return Number.isFinite(cap) && cap >= 1 ? cap : DEFAULT_MAX_RECORDS_PER_ANSWER;
+}
 
 /** Options every record operation offers for how requests are sent. */
 export const requestOptions: INodeProperties[] = [

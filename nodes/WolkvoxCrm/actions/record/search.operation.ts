@@ -11,7 +11,19 @@ import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
 import { addHint } from '../hints';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, fieldPicker, moduleFields, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
+import {
+	crmOperationField,
+	fieldPicker,
+	maxRecordsPerAnswerOption,
+	moduleFields,
+	readAnswerCap,
+	readCrmTarget,
+	readWanted,
+	requestOptions,
+	returnAllFields,
+	simplifyField,
+	withOptions,
+} from './common.fields';
 
 const showForSearch = { show: { resource: ['record'], operation: ['search'] } };
 const showFor = (searchBy: string) => ({ show: { ...showForSearch.show, searchBy: [searchBy] } });
@@ -72,23 +84,7 @@ export const description: INodeProperties[] = [
 			"End of the range, included. The range applies to the records' creation time (wolkvox_fecha_creacion), as far as known. Read in the workflow's time zone (Workflow Settings): the CRM does not publish the zone of its own times.",
 		displayOptions: showFor('dateRange'),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showForSearch,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...showForSearch.show, returnAll: [false] } },
-	},
+	...returnAllFields(showForSearch.show),
 	{ ...simplifyField, displayOptions: showForSearch },
 	{
 		displayName: 'Options',
@@ -98,15 +94,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: showForSearch,
 		options: [
-			{
-				displayName: 'Max Records per Answer',
-				name: 'maxRecordsPerAnswer',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 200,
-				description:
-					'The most records the CRM puts in one answer (not published). An answer holding this many, or reporting a larger total, is treated as possibly cut and its date range is split and asked again. If your CRM\'s answers hold fewer records and report no total, set this to what they hold, or the records past it are missed.',
-			},
+			maxRecordsPerAnswerOption,
 			...requestOptions,
 		],
 	},
@@ -153,13 +141,7 @@ function readDate(this: IExecuteFunctions, parameters: ParameterReader, name: 'f
 
 function readSearch(this: IExecuteFunctions, parameters: ParameterReader, connection: Connection, itemIndex: number): Search {
 	const { operation, module } = readCrmTarget.call(this, connection, itemIndex, parameters);
-	let wanted: number | undefined;
-	if (parameters.get('returnAll', itemIndex, false) !== true) {
-		wanted = Number(parameters.get('limit', itemIndex, 50));
-		if (!Number.isInteger(wanted) || wanted < 1) {
-			fail.call(this, itemIndex, `The limit ${String(wanted)} is not a whole number of 1 or more`, 'set Limit to 1 or more, or turn on Return All.');
-		}
-	}
+	const wanted = readWanted.call(this, parameters, itemIndex);
 
 	if (parameters.get('searchBy', itemIndex, 'fieldValue') === 'dateRange') {
 		const from = readDate.call(this, parameters, 'from', itemIndex);
@@ -206,8 +188,7 @@ function denseRangeError(this: IExecuteFunctions, error: RangeTooDenseError, ite
 export const execute: OperationExecute = async function (connection, items) {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings = withOptions(connection, options);
-	const capOption = Math.floor(Number(options.maxRecordsPerAnswer));
-	const cap = Number.isFinite(capOption) && capOption >= 1 ? capOption : 200;
+	const cap = readAnswerCap(options);
 	const parameters = new ParameterReader(this);
 	const possiblyCut: number[] = [];
 
