@@ -242,8 +242,9 @@ describe('Record → Search by date range', () => {
 		expect(result.status).toBe('success');
 		expect(result.outputOf(NODE_NAME).map((item) => item.json)).toStrictEqual(crm.records);
 		expect(bodies[0]).toStrictEqual({ operation: 'demo', module: 'contacts', date: true, from: '2026-11-01 00:00', to: '2026-11-01 01:00', limit: 3 });
-		// Split where the full answer's records are (their median second, 00:00:59), not at 00:30.
-		expect(bodies[1]).toMatchObject({ from: '2026-11-01 00:00:00', to: '2026-11-01 00:00:59' });
+		// The full answer came oldest first (00:00:00, 00:00:00, 00:00:59): everything before its
+		// newest second was in it, so the split goes just before that second, not at 00:30.
+		expect(bodies[1]).toMatchObject({ from: '2026-11-01 00:00:00', to: '2026-11-01 00:00:58' });
 		expect(bodies.length).toBeLessThanOrEqual(40);
 		// The user sees how many calls the search spent.
 		expect(result.hintsOf(NODE_NAME)).toContain(

@@ -4,7 +4,8 @@
  * Record → Search by Date Range with Return All over capped answers (200 records each):
  * 12,345 records as generateRecords spaces them (about 37 s apart), the range once as a month
  * and once from the first record to the last, and the same records bunched so that groups of
- * 199 share one second (ties just below the cap). It reports the records returned, whether
+ * 199 share one second (ties just below the cap), and the month once more with the sandbox's
+ * answers newest first. It reports the records returned, whether
  * each came exactly once, the requests, how long the sandbox itself took to answer, and the
  * memory (the generic columns). The interface is described in bench/runner.js.
  */
@@ -59,10 +60,10 @@ function plan(options) {
 	const ties = spread.map((/** @type {any} */ record, /** @type {number} */ index) => ({ ...record, wolkvox_fecha_creacion: stamp(first + Math.floor(index / (CAP - 1)) * 600), wolkvox_id: `f${record.wolkvox_id.slice(1)}` }));
 	// The sandbox wants ids unique across modules: the bunched copy's start with f.
 	const idsOf = (/** @type {any[]} */ records) => records.map((r) => r.wolkvox_id);
-	/** @param {number} latencyMs */
-	const sandbox = (latencyMs) => ({
-		key: `search-${latencyMs}`,
-		args: ['--max-records', String(CAP)],
+	/** @param {number} latencyMs @param {boolean} [newestFirst] the sandbox's answers newest first (oldest first by default) */
+	const sandbox = (latencyMs, newestFirst = false) => ({
+		key: `search-${latencyMs}${newestFirst ? '-newest' : ''}`,
+		args: ['--max-records', String(CAP), ...(newestFirst ? ['--newest-first'] : [])],
 		seed: { operations: { [OPERATION]: { spread, ties } } },
 		seedNote: `${COUNT} generated contacts, spread and bunched`,
 	});
@@ -70,6 +71,7 @@ function plan(options) {
 		{ key: 'month', module: 'spread', wantIds: idsOf(spread), label: 'spread (about one record per 37 s), a month', from: '2023-09-01 00:00', to: '2023-09-30 23:59' },
 		{ key: 'exact', module: 'spread', wantIds: idsOf(spread), label: 'spread, from the first record to the last', from: spread[0].wolkvox_fecha_creacion, to: spread[spread.length - 1].wolkvox_fecha_creacion },
 		{ key: 'ties', module: 'ties', wantIds: idsOf(ties), label: `ties (${CAP - 1} records per second, 10 min apart), a month`, from: '2023-09-01 00:00', to: '2023-09-30 23:59' },
+		{ key: 'newest', module: 'spread', wantIds: idsOf(spread), label: 'spread, a month, answers newest first', from: '2023-09-01 00:00', to: '2023-09-30 23:59', newestFirst: true },
 	];
 	const scenarios = options.latencies.flatMap((/** @type {number} */ latencyMs) =>
 		cases.map((c) => ({
@@ -79,7 +81,7 @@ function plan(options) {
 			n: COUNT,
 			label: c.label,
 			short: c.key,
-			sandbox: sandbox(latencyMs),
+			sandbox: sandbox(latencyMs, c.newestFirst),
 			perItemOutput: false,
 			job: { workflow: searchWorkflow(OPERATION, c.module, c.from, c.to), warmups: [], nodeName: NODE_NAME, crmOperation: OPERATION, wantIds: c.wantIds },
 			timeoutMs: 300_000,

@@ -115,14 +115,25 @@ export async function* recordsInRange<T>(fetch: FetchRange<T>, search: RangeSear
 }
 
 /**
- * Where to split [from, to] (to - from >= 2), strictly inside it: at the median creation second
- * of the records the answer held, when readable, so that each half holds about half of them
- * whatever order the CRM sends them in and however far the range reaches past the newest
- * record; else at the middle of the range.
+ * Where to split [from, to] (to - from >= 2), strictly inside it, from the creation seconds of
+ * the records the answer held (else at the middle of the range). The CRM does not say in which
+ * order it sends records, but its answer shows it: oldest first, the answer holds every record
+ * before its newest second, so the split goes just before that second and the older part comes
+ * back whole in one call; newest first, the mirror image; in any other order, at their median,
+ * so that each half holds about half of them. A wrong guess costs calls, never records.
  */
 function splitSecond<T>(records: T[], from: number, to: number, secondOf?: (record: T) => number | undefined): number {
-	const seconds = secondOf ? records.map(secondOf).filter((second): second is number => second !== undefined && second > from && second < to) : [];
-	if (seconds.length === 0) return Math.floor((from + to) / 2);
-	seconds.sort((a, b) => a - b);
-	return seconds[Math.floor((seconds.length - 1) / 2)];
+	const seconds = secondOf ? records.map(secondOf).filter((second): second is number => second !== undefined && second >= from && second <= to) : [];
+	if (seconds.length > 0) {
+		const sorted = [...seconds].sort((a, b) => a - b);
+		const oldest = sorted[0];
+		const newest = sorted[sorted.length - 1];
+		const ascending = seconds.every((second, i) => i === 0 || seconds[i - 1] <= second);
+		const descending = seconds.every((second, i) => i === 0 || seconds[i - 1] >= second);
+		let split = sorted[Math.floor((sorted.length - 1) / 2)];
+		if (oldest < newest && ascending) split = newest - 1;
+		if (oldest < newest && descending) split = oldest + 1;
+		if (split > from && split < to) return split;
+	}
+	return Math.floor((from + to) / 2);
 }
