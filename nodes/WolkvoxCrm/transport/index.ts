@@ -131,11 +131,16 @@ function headerText(headers: Record<string, unknown> | undefined, name: string):
 	return typeof value === 'string' ? value : undefined;
 }
 
-/** Exponential backoff with jitter, stretched to Retry-After, never longer than the policy allows. */
+/**
+ * Exponential backoff with jitter, stretched to Retry-After (plus up to half of it: runs that
+ * were refused together must not all come back at the same moment and be refused together
+ * again), never longer than the policy allows.
+ */
 function delayBeforeRetry(policy: RetryPolicy, retryNumber: number, retryAfter?: number): number {
 	const step = policy.baseDelayMs * 2 ** (retryNumber - 1);
 	const jittered = step / 2 + Math.random() * (step / 2);
-	return Math.min(policy.maxWaitMs, Math.max(jittered, retryAfter ?? 0));
+	const afterRetryAfter = retryAfter === undefined ? 0 : retryAfter * (1 + Math.random() / 2);
+	return Math.min(policy.maxWaitMs, Math.max(jittered, afterRetryAfter));
 }
 
 type Attempt =
@@ -204,7 +209,7 @@ export async function apiRequest(
 		if (failure.rateLimited) {
 			// The whole run waits out Retry-After, but never longer than the user allows between retries.
 			const pause = failure.retryAfterMs === undefined ? undefined : Math.min(failure.retryAfterMs, connection.retry.maxWaitMs);
-			connection.scheduler.noteRateLimited(pause);
+			connection.scheduler.noteRateLimited(pause, failure.tokenBusy === true);
 		}
 		else if (failure.kind === 'apiError') connection.scheduler.noteAccepted();
 		uncertain ||= failure.mayHaveTakenEffect;
