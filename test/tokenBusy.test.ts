@@ -53,14 +53,14 @@ describe('the simultaneous-requests refusal', () => {
 			sandbox.configure({ latencyMs: 0 });
 
 			const running = runDeletes(sandbox, [[ids[0], ids[1]]], { maxRetryWait: 1 });
-			while (!deleteRequests(sandbox).some((entry: { simultaneous: boolean }) => entry.simultaneous)) await sleep(5);
+			while (!deleteRequests(sandbox).some((entry) => entry.simultaneous)) await sleep(5);
 			other.abort();
 			const result = await running;
 
 			expect(result.status).toBe('success');
 			const deletes = deleteRequests(sandbox);
-			expect(deletes.filter((entry: { status: number }) => entry.status === 200)).toHaveLength(1);
-			expect(deletes.slice(0, -1).every((entry: { simultaneous: boolean; status: number }) => entry.simultaneous && entry.status === 403)).toBe(true);
+			expect(deletes.filter((entry) => entry.status === 200)).toHaveLength(1);
+			expect(deletes.slice(0, -1).every((entry) => entry.simultaneous && entry.status === 403)).toBe(true);
 			expect(result.outputOf(NODE_NAME).map((item) => item.pairedItem)).toStrictEqual([{ item: 0 }]);
 			expect(remainingIds(sandbox)).toStrictEqual(ids.slice(2));
 		} finally {
