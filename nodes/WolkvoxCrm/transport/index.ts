@@ -131,16 +131,11 @@ function headerText(headers: Record<string, unknown> | undefined, name: string):
 	return typeof value === 'string' ? value : undefined;
 }
 
-/**
- * Exponential backoff with jitter, stretched to Retry-After (plus up to half of it: runs that
- * were refused together must not all come back at the same moment and be refused together
- * again), never longer than the policy allows.
- */
+/** Exponential backoff with jitter, stretched to Retry-After, never longer than the policy allows. */
 function delayBeforeRetry(policy: RetryPolicy, retryNumber: number, retryAfter?: number): number {
 	const step = policy.baseDelayMs * 2 ** (retryNumber - 1);
 	const jittered = step / 2 + Math.random() * (step / 2);
-	const afterRetryAfter = retryAfter === undefined ? 0 : retryAfter * (1 + Math.random() / 2);
-	return Math.min(policy.maxWaitMs, Math.max(jittered, afterRetryAfter));
+	return Math.min(policy.maxWaitMs, Math.max(jittered, retryAfter ?? 0));
 }
 
 type Attempt =
