@@ -145,7 +145,7 @@ async function smoke(o, r, state) {
 	await runner.results(runs);
 	r.check(await host.stop(), 'n8n stopped on SIGTERM');
 	state.n8n = undefined;
-	if (o.queue) queue.queueChecks({ r, runs, workers: state.workers, mainLog: host.logOf('start') });
+	if (o.queue) queue.queueChecks({ r, runs, workers: state.workers, mainLog: host.logOf('start'), offloadsManual: major >= 2 });
 	for (const worker of state.workers.splice(0)) r.check(await stop(worker.child), `${worker.name} stopped on SIGTERM`);
 
 	r.phase('sandbox records and n8n logs');

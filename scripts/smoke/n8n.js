@@ -44,6 +44,10 @@ async function n8nHost({ install, userFolder, env, logs, extraEnv = {} }) {
 		N8N_LOG_OUTPUT: 'console',
 		NO_COLOR: '1',
 	}, extraEnv);
+	// `n8n execute` runs in its own process, never through the queue: 2.x falls back to regular
+	// mode by itself, 1.49 fails to enqueue ("Cannot read properties of undefined (reading 'add')").
+	const cliEnv = { ...n8nEnv };
+	delete cliEnv.EXECUTIONS_MODE;
 	const url = `http://127.0.0.1:${port}`;
 	const logOf = (name) => path.join(logs, `n8n-${name}.log`);
 	let server;
@@ -64,7 +68,7 @@ async function n8nHost({ install, userFolder, env, logs, extraEnv = {} }) {
 		url,
 		logOf,
 		/** `n8n ARGS` with its output in logs/n8n-NAME.log. */
-		cli: (name, args, timeoutSec = 300) => run('node', [install.bin, ...args], { cwd: userFolder, env: n8nEnv, log: logOf(name), timeoutSec }),
+		cli: (name, args, timeoutSec = 300) => run('node', [install.bin, ...args], { cwd: userFolder, env: args[0] === 'execute' ? cliEnv : n8nEnv, log: logOf(name), timeoutSec }),
 		/** `n8n start`; resolves with the seconds it took to become ready, or undefined. */
 		async start(timeoutSec = 180) {
 			const t0 = Date.now();

@@ -65,29 +65,38 @@ async function startWorker({ host, index, concurrency, timeoutSec = 180 }) {
 	return { name, child, log, ready: Math.round((Date.now() - t0) / 1000) };
 }
 
+/** A worker's log line saying it started execution `id` (n8n 2.x; 1.x: "Start job: … | Execution: id)"). */
+const startedRe = (id) => new RegExp(`Worker started execution ${id} \\(job|Start job: \\d+ \\(Workflow ID: [^|]*\\| Execution: ${id}\\)`);
+
 /**
- * Who ran what, from the logs: every execution of a manual or activated run must have been
- * started and finished by exactly one worker, and the polls must have happened on main only.
+ * Who ran what, from the logs: every execution of an activated run, and of a manual run where
+ * n8n offloads those (2.x; 1.x runs the editor's runs on main), must have been started (and, where
+ * n8n logs it, finished) by exactly one worker, and the polls must have happened on main only.
  */
-function queueChecks({ r, runs, workers, mainLog }) {
+function queueChecks({ r, runs, workers, mainLog, offloadsManual = true }) {
 	const texts = workers.map((w) => read(w.log));
 	const ranBy = {};
 	for (const item of runs.filter((x) => x.executionId && x.run.how !== 'cli')) {
 		const id = item.executionId;
-		const started = texts.map((t, i) => (new RegExp(`Worker started execution ${id} \\(job`).test(t) ? i : -1)).filter((i) => i >= 0);
-		const finished = texts.some((t) => new RegExp(`Worker finished execution ${id} \\(job`).test(t));
+		const started = texts.map((t, i) => (startedRe(id).test(t) ? i : -1)).filter((i) => i >= 0);
+		if (item.run.how === 'manual' && !offloadsManual) {
+			r.check(started.length === 0, `queue: ${item.label}: execution ${id} ran on main (this n8n runs the editor's runs there)${started.length ? `, but a worker logged it` : ''}`);
+			continue;
+		}
+		const logsEnd = texts.some((t) => /Worker finished execution/.test(t));
+		const finished = !logsEnd || texts.some((t) => new RegExp(`Worker finished execution ${id} \\(job`).test(t));
 		const by = started.map((i) => workers[i].name).join(', ');
 		r.check(started.length === 1 && finished, `queue: ${item.label}: execution ${id} ${started.length === 1 ? `started and ${finished ? '' : 'NOT '}finished on ${by}` : `started on ${started.length} workers${by ? ` (${by})` : ''}, expected 1`}`);
 		for (const i of started) ranBy[workers[i].name] = (ranBy[workers[i].name] || 0) + 1;
 	}
 	r.say(`queue: executions per worker ${JSON.stringify(ranBy)}`);
-	const polls = (read(mainLog).match(/Poll trigger initiated for workflow/g) || []).length;
-	const workerPolls = texts.reduce((n, t) => n + (t.match(/Poll trigger initiated for workflow/g) || []).length, 0);
+	const polls = (read(mainLog).match(/Poll(?:ing)? trigger initiated for workflow/g) || []).length;
+	const workerPolls = texts.reduce((n, t) => n + (t.match(/Poll(?:ing)? trigger initiated for workflow/g) || []).length, 0);
 	r.check(polls > 0 && workerPolls === 0, `queue: the trigger polled on main only (${polls} polls logged by main, ${workerPolls} by the workers)`);
-	const sqlite = [mainLog, ...workers.map((w) => w.log)].filter((f) => /Scaling mode is not officially supported with sqlite/.test(read(f))).length;
-	if (sqlite) r.note(`queue: ${sqlite} n8n process(es) warned "Scaling mode is not officially supported with sqlite" (one host here, one SQLite file; in production use PostgreSQL)`);
-	const cli = texts.some((t) => /Worker started execution/.test(t)) ? runs.filter((x) => x.run.how === 'cli' && x.executionId) : [];
-	const cliOnWorkers = cli.filter((x) => texts.some((t) => new RegExp(`Worker started execution ${x.executionId} \\(job`).test(t)));
+	const sqlite = [mainLog, ...workers.map((w) => w.log)].filter((f) => /(Scaling|Queue) mode is not officially supported with sqlite/.test(read(f))).length;
+	if (sqlite) r.note(`queue: ${sqlite} n8n process(es) warned that queue mode is not officially supported with SQLite (one host here, one SQLite file; in production use PostgreSQL)`);
+	const cli = texts.some((t) => /Worker started execution|Start job: /.test(t)) ? runs.filter((x) => x.run.how === 'cli' && x.executionId) : [];
+	const cliOnWorkers = cli.filter((x) => texts.some((t) => startedRe(x.executionId).test(t)));
 	r.check(cliOnWorkers.length === 0, `queue: the CLI runs ran in their own process (n8n execute does not use the queue)${cliOnWorkers.length ? `, but ${cliOnWorkers.map((x) => x.label).join(', ')} ran on a worker` : ''}`);
 }
 
