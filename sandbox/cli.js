@@ -26,6 +26,7 @@ const USAGE = `Usage: node sandbox/server.js [options]
   --max-records-per-write N    elements per insertMany/updateMany (default 100; 0 = unlimited)
   --max-attachment-bytes N     decoded bytes per update attachment (default 10485760; 0 = unlimited)
   --rate-limit max/windowMs[/status]   per-IP sliding window, e.g. 5/1000/429
+  --max-simultaneous N         requests with the token in flight at once; one more → 403 (0 = unlimited)
   --faults rate:kind,kind[:seed]       e.g. 0.2:http500,reset:42 (kinds: ${FAULT_KINDS.join(', ')})
   --after-commit               faults happen after the request was applied
   --stall-ms ms                how long a 'stall' fault holds the socket (default ${DEFAULT_STALL_MS})
@@ -50,6 +51,7 @@ const NUMBER_FLAGS = Object.freeze({
 	'--max-records': 'maxRecordsPerAnswer',
 	'--max-records-per-write': 'maxRecordsPerInsert',
 	'--max-attachment-bytes': 'maxAttachmentBytes',
+	'--max-simultaneous': 'maxSimultaneousPerToken',
 });
 /** @type {Readonly<Record<string, string>>} flags that take a string → option name */
 const STRING_FLAGS = Object.freeze({
@@ -143,6 +145,7 @@ function describeSwitches(c) {
 	if (c.answerOrder === 'newestFirst') switches.push('newest first');
 	switches.push(`max records/write ${c.maxRecordsPerInsert || 'unlimited'}`);
 	if (c.rateLimit) switches.push(`rate limit ${c.rateLimit.max}/${c.rateLimit.windowMs}ms → ${c.rateLimit.status}`);
+	if (c.maxSimultaneousPerToken) switches.push(`max ${c.maxSimultaneousPerToken} simultaneous requests per token`);
 	if (c.faults) switches.push(`faults ${c.faults.rate} of [${c.faults.kinds.join(',')}] seed ${c.faults.seed}${c.faults.afterCommit ? ' after commit' : ''}`);
 	if (c.errorsAsHttp200) switches.push('errors as HTTP 200');
 	if (c.redirectTo) switches.push(`redirect to ${c.redirectTo}`);

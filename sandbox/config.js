@@ -61,6 +61,7 @@ const SEED_TIMES = Object.freeze(['recent', 'asIs']);
  * @property {number} [maxRecordsPerInsert]  elements per insertMany/updateMany (default 100; 0 = unlimited)
  * @property {number} [maxAttachmentBytes]   decoded bytes per update attachment (default 10 MiB; 0 = unlimited)
  * @property {RateLimitOptions | null} [rateLimit]
+ * @property {number} [maxSimultaneousPerToken]  requests with the token in flight at once; one more → 403 (default 0 = unlimited)
  * @property {FaultOptions | null} [faults]
  * @property {number} [stallMs]              how long a 'stall' fault holds the socket (default 60000)
  * @property {boolean} [errorsAsHttp200]     answer errors with HTTP 200, error only in the body
@@ -88,6 +89,7 @@ const SEED_TIMES = Object.freeze(['recent', 'asIs']);
  * @property {number} maxRecordsPerInsert
  * @property {number} maxAttachmentBytes
  * @property {{ max: number, windowMs: number, status: number } | null} rateLimit
+ * @property {number} maxSimultaneousPerToken
  * @property {{ rate: number, kinds: FaultKind[], seed: number, afterCommit: boolean, stallMs: number | null } | null} faults
  * @property {number} stallMs
  * @property {boolean} errorsAsHttp200
@@ -115,6 +117,7 @@ const DEFAULT_CONFIG = Object.freeze({
 	maxRecordsPerInsert: DEFAULT_MAX_RECORDS_PER_INSERT,
 	maxAttachmentBytes: DEFAULT_MAX_ATTACHMENT_BYTES,
 	rateLimit: null,
+	maxSimultaneousPerToken: 0,
 	faults: null,
 	stallMs: DEFAULT_STALL_MS,
 	errorsAsHttp200: false,
@@ -136,6 +139,7 @@ function nonNeg(name, v) {
 /** Options that are whole counts (>= 0). */
 const COUNT_KEYS = /** @type {const} */ ([
 	'dailyQuota', 'quotaUsed', 'maxIdsPerDelete', 'maxRecordsPerAnswer', 'maxRecordsPerInsert', 'maxAttachmentBytes',
+	'maxSimultaneousPerToken',
 ]);
 
 /** Every option name (SandboxOptions): a misspelt one is refused, not silently ignored. */

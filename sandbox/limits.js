@@ -1,7 +1,10 @@
 // @ts-check
 'use strict';
 
-/** The two limits a client can run into: the token's daily quota and the per-IP rate limit. */
+/**
+ * The limits a client can run into: the token's daily quota, the per-IP rate limit and the
+ * token's simultaneous requests.
+ */
 
 const { performance } = require('node:perf_hooks');
 
@@ -78,4 +81,33 @@ function rateLimitedAnswer(rl, retryAfter) {
 	return result;
 }
 
-module.exports = { createQuota, createRateLimiter, rateLimitedAnswer };
+/**
+ * The token's requests in flight: a request that arrives while `max` others carrying the token
+ * are still being answered is refused. @returns {{ enter(max: number): boolean, leave(): void, inFlight(): number }}
+ */
+function createTokenGate() {
+	let inFlight = 0;
+	return {
+		/** Let one request in unless `max` are already in flight (0 = unlimited); false = refused. */
+		enter(max) {
+			if (max > 0 && inFlight >= max) return false;
+			inFlight++;
+			return true;
+		},
+		leave() {
+			inFlight = Math.max(0, inFlight - 1);
+		},
+		inFlight: () => inFlight,
+	};
+}
+
+/**
+ * The Manager API's answer to a third simultaneous request (its error table); no Retry-After
+ * (none is documented). @param {number} max @returns {import('./util').ApiResult}
+ */
+function simultaneousAnswer(max) {
+	return fail(403, `EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (${max})`,
+		`Forbidden: ${max} requests with this token are already being answered`);
+}
+
+module.exports = { createQuota, createRateLimiter, rateLimitedAnswer, createTokenGate, simultaneousAnswer };

@@ -27,7 +27,8 @@ const { isPlainObject, nowMs } = require('./util');
  * @property {string[]} updated        ids actually updated (update, updateMany)
  * @property {number | null} recordsReturned  records in the answer (query, queryDates)
  * @property {import('./config').FaultKind | null} fault
- * @property {boolean} rateLimited
+ * @property {boolean} rateLimited    refused by the per-IP rate limit or the token's simultaneous requests
+ * @property {boolean} simultaneous   refused because the token had maxSimultaneousPerToken requests in flight
  * @property {boolean} redirected
  * @property {boolean} tokenPresent
  * @property {boolean} tokenValid
@@ -60,6 +61,7 @@ function newLogEntry(seq, req, pathname, othersInFlight) {
 		recordsReturned: null,
 		fault: null,
 		rateLimited: false,
+		simultaneous: false,
 		redirected: false,
 		tokenPresent: false,
 		tokenValid: false,

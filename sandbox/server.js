@@ -23,7 +23,7 @@ const { DEV_PREFIX, handleDev } = require('./dev');
 const { listen, parseJson, readBody, tokenHeader } = require('./http');
 const { parseFormData } = require('./multipart');
 const { createLogFile, newLogEntry, noteBody } = require('./log');
-const { createQuota, createRateLimiter, rateLimitedAnswer } = require('./limits');
+const { createQuota, createRateLimiter, createTokenGate, rateLimitedAnswer, simultaneousAnswer } = require('./limits');
 const { buildStore, dumpRecords, generateRecords, loadSeed } = require('./records');
 const { loadSeedWithTimes } = require('./seedTimes');
 const { copyJson, fail, isPlainObject, makePrng, sameSecret } = require('./util');
@@ -105,6 +105,7 @@ async function startSandbox(options = {}) {
 	let byStatus = {};
 	const quota = createQuota(cfg.quotaUsed);
 	const rateLimiter = createRateLimiter();
+	const tokenGate = createTokenGate();
 	let rand = makePrng(cfg.faults ? cfg.faults.seed : 1);
 	let closed = false;
 	/** @type {Set<NodeJS.Timeout>} */
@@ -182,11 +183,13 @@ async function startSandbox(options = {}) {
 		const entry = newLogEntry(++seq, req, pathname, inFlight - 1);
 		log.push(entry);
 		/** @type {import('./answer').Ctx} */
+		let inGate = false;
 		const ctx = {
 			req, res, entry, finalized: false, serverDestroyed: false,
 			isClosed: () => closed,
 			onFinal(status) {
 				inFlight--;
+				if (inGate) tokenGate.leave();
 				if (atEpoch !== epoch) return;
 				const key = status === null ? 'none' : String(status);
 				byStatus[key] = (byStatus[key] || 0) + 1;
@@ -215,10 +218,15 @@ async function startSandbox(options = {}) {
 		if (cfg.redirectTo) return sendRedirect(ctx, cfg.redirectTo + (req.url || '/'));
 
 		const rl = rateLimiter.check(cfg.rateLimit, entry.ip);
+		// The valid token's requests in flight, counted from arrival to answer (the latency included).
+		const withToken = !rl.limited && token !== undefined && sameSecret(token, cfg.token);
+		inGate = withToken && tokenGate.enter(cfg.maxSimultaneousPerToken);
 		await wait(cfg.latencyMs);
-		if (rl.limited) {
+		if (rl.limited || (withToken && !inGate)) {
 			entry.rateLimited = true;
-			return send(ctx, rateLimitedAnswer(cfg.rateLimit, rl.retryAfter), cfg.errorsAsHttp200);
+			entry.simultaneous = !rl.limited;
+			const answer = rl.limited ? rateLimitedAnswer(cfg.rateLimit, rl.retryAfter) : simultaneousAnswer(cfg.maxSimultaneousPerToken);
+			return send(ctx, answer, cfg.errorsAsHttp200);
 		}
 		if (res.destroyed || closed) return finalize(ctx, null);
 

@@ -119,3 +119,25 @@ describe('RequestScheduler', () => {
 		expect(scheduler.pace).toBe(10);
 	});
 });
+
+describe('RequestScheduler with other runs on the token', () => {
+	test('"too many simultaneous requests" lowers the requests in flight by one each time, down to one', async () => {
+		const scheduler = new RequestScheduler(3, 0);
+		scheduler.noteAccepted();
+		scheduler.noteRateLimited(undefined, true);
+		// Not a pace: the requests may start as soon as a slot is free.
+		expect(scheduler.pace).toBe(0);
+		expect(scheduler.stats.rateLimitedAnswers).toBe(1);
+		expect(scheduler.allowedInFlight).toBe(2);
+		const { peak } = await runTasks(scheduler, 6, 5);
+		expect(peak).toBe(2);
+		scheduler.noteRateLimited(undefined, true);
+		scheduler.noteRateLimited(undefined, true);
+		expect(scheduler.allowedInFlight).toBe(1);
+		expect((await runTasks(scheduler, 4, 5)).peak).toBe(1);
+		// A per-IP rate limit leaves the requests in flight alone.
+		const other = new RequestScheduler(3, 0);
+		other.noteRateLimited(undefined);
+		expect(other.allowedInFlight).toBe(3);
+	});
+});

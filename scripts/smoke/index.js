@@ -5,19 +5,22 @@
  *
  *   node scripts/smoke/index.js --n8n 2.41.1 [--node 24] [--npm 11] [--cache DIR] [--dir DIR]
  *                               [--repo DIR] [--worktree] [--clean-install] [--keep] [--timeout 3600]
+ *                               [--queue [--workers 2]]
  *
  * Node.js and npm come from the npm registry, n8n is installed with --ignore-scripts (only
  * sqlite3 is built, from source), this repository is built and packed and installed into
  * <N8N_USER_FOLDER>/.n8n/nodes; then the sandbox on 127.0.0.1, `n8n import`, `n8n execute`
  * for every example (scripts/smoke/examples.js), `n8n start` with REST checks, a manual run,
  * and the sandbox's records and n8n's logs checked. Needs Linux, git, tar, python3, make, g++
- * and a host npm. Exit 0 = SMOKE PASS, 1 = SMOKE FAIL, 2 = bad arguments. Results: scripts/n8n-smoke.md.
+ * and a host npm; --queue also redis-server (queue mode: Redis, `n8n start` and
+ * `n8n worker`s on one user folder, the editor's and the trigger's runs executed by the workers). Exit 0 = SMOKE PASS, 1 = SMOKE FAIL, 2 = bad arguments. Results: scripts/n8n-smoke.md.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const install = require('./install');
-const { n8nHost } = require('./n8n');
+const { n8nHost, freePort } = require('./n8n');
+const queue = require('./queue');
 const { startSandbox } = require('./sandbox');
 const { prepareExamples } = require('./prepare');
 const { serverChecks, logChecks } = require('./checks');
@@ -27,10 +30,10 @@ const { listRuns, createRunner, wholeRun } = require('./runs');
 const { createResults, Fatal } = require('./results');
 const { stop } = require('./proc');
 
-const USAGE = 'node scripts/smoke/index.js --n8n VERSION [--node 24] [--npm 11] [--cache DIR] [--dir DIR] [--repo DIR] [--worktree] [--clean-install] [--keep] [--timeout SECONDS]\n';
+const USAGE = 'node scripts/smoke/index.js --n8n VERSION [--node 24] [--npm 11] [--cache DIR] [--dir DIR] [--repo DIR] [--worktree] [--clean-install] [--keep] [--timeout SECONDS] [--queue [--workers 2]]\n';
 
 function parseArgs(argv) {
-	const o = { repo: path.join(__dirname, '..', '..'), n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', cleanInstall: false, keep: false, timeout: 3600 };
+	const o = { repo: path.join(__dirname, '..', '..'), n8n: '2.41.1', node: '24', npm: '11', cache: process.env.SMOKE_CACHE, dir: undefined, source: 'head', cleanInstall: false, keep: false, timeout: 3600, queue: false, workers: 2 };
 	const value = (i, flag) => {
 		if (argv[i] === undefined || argv[i].startsWith('--')) throw new Error(`${flag} needs a value`);
 		return argv[i];
@@ -46,12 +49,15 @@ function parseArgs(argv) {
 		else if (a === '--timeout') o.timeout = Number(value(++i, a));
 		else if (a === '--worktree') o.source = 'worktree';
 		else if (a === '--keep') o.keep = true;
+		else if (a === '--queue') o.queue = true;
+		else if (a === '--workers') o.workers = Number(value(++i, a));
 		else if (a === '--clean-install') o.cleanInstall = true;
 		else if (a === '--help' || a === '-h') return process.stdout.write(USAGE), process.exit(0);
 		else throw new Error(`unknown argument ${a}`);
 	}
 	if (!/^\d+\.\d+\.\d+$/.test(o.n8n)) throw new Error(`--n8n wants an exact version such as 2.41.1, not ${o.n8n}`);
 	if (!(o.timeout > 0)) throw new Error('--timeout wants seconds');
+	if (!(Number.isInteger(o.workers) && o.workers >= 1)) throw new Error('--workers wants a whole number >= 1');
 	return o;
 }
 
@@ -60,6 +66,7 @@ async function smoke(o, r, state) {
 	const logs = path.join(work, 'logs');
 	fs.mkdirSync(logs, { recursive: true });
 	const cache = o.cache ?? path.join(work, 'cache');
+	if (o.queue && !queue.findRedis()) throw new Fatal(queue.REDIS_MISSING);
 	r.say(`work dir ${work} (installs cached in ${cache}), logs in ${logs}`);
 
 	r.phase(`Node.js ${o.node} + npm ${o.npm} from the npm registry`);
@@ -98,7 +105,13 @@ async function smoke(o, r, state) {
 	const load = (f) => JSON.parse(fs.readFileSync(path.join(examplesDir, f), 'utf8'));
 	const { missing, prepared } = prepareExamples({ files, load, credential, records: first });
 	r.check(missing.length === 0, `every example has a smoke entry (${files.join(', ')})${missing.length ? `; missing in scripts/smoke/examples.js: ${missing.join(', ')}` : ''}`);
-	const host = await n8nHost({ install: n8n, userFolder, env, logs });
+	let extraEnv = {};
+	if (o.queue) {
+		state.redis = await queue.startRedis({ port: await freePort(), logs });
+		r.version(`queue mode: ${state.redis.version} on 127.0.0.1:${state.redis.port} (no persistence), ${o.workers} worker(s), SQLite shared by all n8n processes`);
+		extraEnv = queue.queueEnv(state.redis.port);
+	}
+	const host = await n8nHost({ install: n8n, userFolder, env, logs, extraEnv });
 	const write = (name, value) => fs.writeFileSync(path.join(work, name), JSON.stringify(value, null, 1));
 	write('credential.json', [credential]);
 	const imp = await host.cli('import-credentials', ['import:credentials', `--input=${path.join(work, 'credential.json')}`]);
@@ -121,6 +134,11 @@ async function smoke(o, r, state) {
 	state.n8n = host;
 	if (ready === undefined) throw new Fatal(`n8n start did not become ready on ${host.url}`);
 	r.pass(`n8n start: ready on ${host.url} after ${ready} s`);
+	for (let index = 1; o.queue && index <= o.workers; index++) {
+		const worker = await queue.startWorker({ host, index, concurrency: 10 });
+		state.workers.push(worker);
+		r.pass(`n8n worker ${index} (--concurrency=10, the same user folder): ready after ${worker.ready} s`);
+	}
 	if (!(await serverChecks({ host, r, credential, sandbox, expected: pkg.contents }))) throw new Fatal('no REST session: the manual runs and the execution checks were not done');
 	await editorChecks({ host, r, credential, sandbox });
 	for (const item of runs.filter((x) => x.run.how === 'manual')) await runner.manual(item);
@@ -129,6 +147,8 @@ async function smoke(o, r, state) {
 	await runner.results(runs);
 	r.check(await host.stop(), 'n8n stopped on SIGTERM');
 	state.n8n = undefined;
+	if (o.queue) queue.queueChecks({ r, runs, workers: state.workers, mainLog: host.logOf('start'), offloadsManual: major >= 2 });
+	for (const worker of state.workers.splice(0)) r.check(await stop(worker.child), `${worker.name} stopped on SIGTERM`);
 
 	r.phase('sandbox records and n8n logs');
 	r.check(...checkRecords('whole run: sandbox records', first, await sandbox.records(), wholeRun(runs)));
@@ -145,12 +165,14 @@ async function main() {
 		process.exit(2);
 	}
 	const r = createResults();
-	const state = { work: o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-smoke-')) };
+	const state = { work: o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-smoke-')), workers: [] };
 	fs.mkdirSync(state.work, { recursive: true });
 	const cleanUp = async () => {
 		if (state.n8n) await state.n8n.stop();
+		for (const worker of state.workers.splice(0)) await stop(worker.child);
+		if (state.redis) await state.redis.stop();
 		if (state.sandbox) await stop(state.sandbox, 5);
-		state.n8n = state.sandbox = undefined;
+		state.n8n = state.sandbox = state.redis = undefined;
 	};
 	const watchdog = setTimeout(() => {
 		r.fail(`the whole run exceeded --timeout ${o.timeout} s`);
@@ -161,7 +183,7 @@ async function main() {
 		process.stdout.write(`${r.summary(state.work)}\n`);
 		const fails = r.count('FAIL');
 		if (code === 0 && fails === 0) {
-			process.stdout.write(`SMOKE PASS (${r.count('WARN')} warning(s)) with n8n ${o.n8n}\n`);
+			process.stdout.write(`SMOKE PASS (${r.count('WARN')} warning(s)) with n8n ${o.n8n}${o.queue ? ` in queue mode (${o.workers} workers)` : ''}\n`);
 			if (!o.keep && !o.dir) fs.rmSync(state.work, { recursive: true, force: true });
 			process.exit(0);
 		}

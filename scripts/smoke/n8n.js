@@ -17,7 +17,7 @@ const freePort = () =>
 		server.once('error', reject);
 	});
 
-async function n8nHost({ install, userFolder, env, logs }) {
+async function n8nHost({ install, userFolder, env, logs, extraEnv = {} }) {
 	const port = await freePort();
 	const brokerPort = await freePort();
 	const n8nEnv = { ...env, HOME: userFolder, N8N_USER_FOLDER: userFolder };
@@ -43,7 +43,11 @@ async function n8nHost({ install, userFolder, env, logs }) {
 		N8N_LOG_LEVEL: 'debug',
 		N8N_LOG_OUTPUT: 'console',
 		NO_COLOR: '1',
-	});
+	}, extraEnv);
+	// `n8n execute` runs in its own process, never through the queue: 2.x falls back to regular
+	// mode by itself, 1.49 fails to enqueue ("Cannot read properties of undefined (reading 'add')").
+	const cliEnv = { ...n8nEnv };
+	delete cliEnv.EXECUTIONS_MODE;
 	const url = `http://127.0.0.1:${port}`;
 	const logOf = (name) => path.join(logs, `n8n-${name}.log`);
 	let server;
@@ -64,7 +68,7 @@ async function n8nHost({ install, userFolder, env, logs }) {
 		url,
 		logOf,
 		/** `n8n ARGS` with its output in logs/n8n-NAME.log. */
-		cli: (name, args, timeoutSec = 300) => run('node', [install.bin, ...args], { cwd: userFolder, env: n8nEnv, log: logOf(name), timeoutSec }),
+		cli: (name, args, timeoutSec = 300) => run('node', [install.bin, ...args], { cwd: userFolder, env: args[0] === 'execute' ? cliEnv : n8nEnv, log: logOf(name), timeoutSec }),
 		/** `n8n start`; resolves with the seconds it took to become ready, or undefined. */
 		async start(timeoutSec = 180) {
 			const t0 = Date.now();
@@ -78,6 +82,11 @@ async function n8nHost({ install, userFolder, env, logs }) {
 			return undefined;
 		},
 		stop: () => stop(server),
+		/** Another long-running n8n process (`n8n worker`) with its own task-runner broker port. */
+		async spawn(name, args) {
+			const env = { ...n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+			return start('node', [install.bin, ...args], { cwd: userFolder, env, log: logOf(name) });
+		},
 		api,
 		/** Owner setup and login, as the editor's first screen does. */
 		async login(owner) {
@@ -91,4 +100,4 @@ async function n8nHost({ install, userFolder, env, logs }) {
 	};
 }
 
-module.exports = { n8nHost };
+module.exports = { n8nHost, freePort };

@@ -146,6 +146,7 @@ function createRunner({ host, sandbox, r, major }) {
 				r.fail(`${item.label}: ${mine.length} ${mode} executions of ${item.ex.id} in /rest/executions, expected 1`);
 				continue;
 			}
+			item.executionId = full.id;
 			let verdict;
 			try {
 				verdict = item.run.result(item.ex, { ...full, run: host.parseRunData(full.data) }, item.ctx);

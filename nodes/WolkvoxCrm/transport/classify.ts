@@ -39,6 +39,8 @@ const RETRYABLE_NETWORK_CODES = new Set([...UNCERTAIN_NETWORK_CODES, 'ECONNREFUS
 // Limits that pass with time; the daily quota ("TOKEN LIMIT EXCEEDED") does not, within a run.
 const RATE_LIMIT_TEXT = /simultaneous|per ip|rate|too many|requests per|limit of requests/i;
 const DAILY_QUOTA_TEXT = /token limit|quota/i;
+// "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)": other requests with the token were in flight.
+const TOKEN_BUSY_TEXT = /simultaneous/i;
 
 export function classifyReading(
 	reading: Exclude<EnvelopeReading, { kind: 'success' }>,
@@ -80,6 +82,7 @@ export function classifyReading(
 		envelope: JSON.parse(redact(JSON.stringify(reading.envelope), secrets)) as JsonObject,
 		namedIds: idsNamedIn(reading.envelope),
 		rateLimited,
+		tokenBusy: rateLimited && TOKEN_BUSY_TEXT.test(text),
 		dailyQuota,
 		retryAfterMs: retryAfter,
 		retryable: rateLimited || serverError,

@@ -27,6 +27,8 @@ export interface RequestFailure {
 	networkCode?: string;
 	detail?: string;
 	rateLimited?: boolean;
+	/** A rate limit saying the token had too many requests in flight at once (other runs may be using it) */
+	tokenBusy?: boolean;
 	/** The token's daily quota is used up ("TOKEN LIMIT EXCEEDED"): nothing passes until it restarts */
 	dailyQuota?: boolean;
 	retryAfterMs?: number;
@@ -86,6 +88,9 @@ function hintFor(code: number, failure: RequestFailure, advice: FieldAdvice): st
 	}
 	if (code === 400) return `A parameter is missing or malformed: ${advice.badRequest ?? 'check CRM Operation, Module and the other parameters of the node'}.`;
 	if (code === 401) return 'The API received no token: check the Token in the Wolkvox CRM API credential.';
+	if (failure.tokenBusy) {
+		return 'The token had too many requests in flight at once (wolkvox allows a few per token, across every workflow using it): keep Concurrent Requests at 1, run fewer executions with this token at the same time, or raise Max Retries.';
+	}
 	if (failure.rateLimited) {
 		return 'The API is limiting how fast requests may come: lower Concurrent Requests or set Max Requests per Second in the node options, or raise Max Retries.';
 	}

@@ -242,7 +242,7 @@ export async function apiRequest(
 		if (failure.rateLimited) {
 			// The whole run waits out Retry-After, but never longer than the user allows between retries.
 			const pause = failure.retryAfterMs === undefined ? undefined : Math.min(failure.retryAfterMs, connection.retry.maxWaitMs);
-			connection.scheduler.noteRateLimited(pause);
+			connection.scheduler.noteRateLimited(pause, failure.tokenBusy === true);
 		}
 		else if (failure.kind === 'apiError') connection.scheduler.noteAccepted();
 		uncertain ||= failure.mayHaveTakenEffect;

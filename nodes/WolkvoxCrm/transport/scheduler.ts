@@ -55,13 +55,22 @@ export class RequestScheduler {
 	/** The pace was raised since the last rate limit: a limit now means the raise was too much. */
 	private raisedSinceLimit = false;
 	private pausedUntil = 0;
+	/** In flight at most: the concurrency, lowered by one at each "too many simultaneous requests". */
+	private allowed: number;
 
 	constructor(
 		readonly concurrency: number,
 		readonly maxPerSecond: number,
 		/** Shared by every scheduler of one node run, so the run's totals survive new options. */
 		readonly stats: RunStats = new RunStats(),
-	) {}
+	) {
+		this.allowed = concurrency;
+	}
+
+	/** How many requests may be in flight now (the concurrency, or less once the token was busy). */
+	get allowedInFlight(): number {
+		return this.allowed;
+	}
 
 	/** The pace in force: the user's cap or the learned one, whichever is lower; 0 = none. */
 	get pace(): number {
@@ -104,14 +113,19 @@ export class RequestScheduler {
 	/**
 	 * A rate-limit answer: from now on the whole run keeps to the pace the server accepted in
 	 * the last second, and waits out its Retry-After (as capped by the caller), instead of
-	 * every request finding the limit by itself.
+	 * every request finding the limit by itself. `tokenBusy` (too many simultaneous requests
+	 * with the token, other runs may be using it) is not about the pace: it lowers the requests
+	 * in flight by one, down to one.
 	 */
-	noteRateLimited(retryAfterMs: number | undefined): void {
+	noteRateLimited(retryAfterMs: number | undefined, tokenBusy = false): void {
 		this.stats.rateLimitedAnswers++;
 		const now = Date.now();
 		const acceptedLastSecond = this.acceptedAt.filter((at) => at >= now - 1000).length;
-		// Nothing accepted in the last second (e.g. the limit was used up before the run): no pace to learn, only a wait.
-		if (acceptedLastSecond > 0) {
+		if (tokenBusy) {
+			// Not a pace: other runs had the token's requests in flight. The retry's jittered backoff does the rest.
+			this.allowed = Math.max(1, this.allowed - 1);
+		} else if (acceptedLastSecond > 0) {
+			// (Nothing accepted in the last second, e.g. the limit was used up before the run: no pace to learn, only a wait.)
 			if (this.raisedSinceLimit) this.speedUpAfter = Math.min(LAST_SPEED_UP_AFTER, this.speedUpAfter * 2);
 			this.raisedSinceLimit = false;
 			this.learnedPace =
@@ -123,7 +137,7 @@ export class RequestScheduler {
 	}
 
 	private async acquireSlot(): Promise<void> {
-		if (this.inFlight < this.concurrency) {
+		if (this.inFlight < this.allowed) {
 			this.inFlight++;
 			return;
 		}
@@ -132,9 +146,11 @@ export class RequestScheduler {
 	}
 
 	private releaseSlot(): void {
-		const next = this.waiting.shift();
-		if (next) next();
-		else this.inFlight--;
+		this.inFlight--;
+		while (this.inFlight < this.allowed && this.waiting.length > 0) {
+			this.inFlight++;
+			this.waiting.shift()?.();
+		}
 	}
 
 	/** Waits until this request may start; returns the function that records when it finished. */
