@@ -182,8 +182,8 @@ async function startSandbox(options = {}) {
 		byPath[pathname] = (byPath[pathname] || 0) + 1;
 		const entry = newLogEntry(++seq, req, pathname, inFlight - 1);
 		log.push(entry);
-		/** @type {import('./answer').Ctx} */
 		let inGate = false;
+		/** @type {import('./answer').Ctx} */
 		const ctx = {
 			req, res, entry, finalized: false, serverDestroyed: false,
 			isClosed: () => closed,
