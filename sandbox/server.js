@@ -28,27 +28,9 @@ const { buildStore, dumpRecords, generateRecords, loadSeed } = require('./record
 const { loadSeedWithTimes } = require('./seedTimes');
 const { copyJson, fail, isPlainObject, makePrng, sameSecret } = require('./util');
 
-const { caseRoutes } = require('./endpoints/cases');
-const { deleteRecords } = require('./endpoints/delete');
-const { insert, insertMany } = require('./endpoints/insert');
-const { query, queryDates } = require('./endpoints/query');
-const { tokenInformation } = require('./endpoints/token');
-const { update, updateMany } = require('./endpoints/update');
+const { ROUTES } = require('./endpoints');
 
 const API_PREFIX = '/server/API/v2/';
-
-/** @type {Record<string, import('./endpoints/common').Endpoint>} path under /server/API/v2/ → endpoint */
-const ROUTES = {
-	'custom/delete.php': deleteRecords,
-	'custom/query.php': query,
-	'custom/queryDates.php': queryDates,
-	'custom/insert.php': insert,
-	'custom/insertMany.php': insertMany,
-	'custom/update.php': update,
-	'custom/updateMany.php': updateMany,
-	'token/tokenInformation.php': tokenInformation,
-	...caseRoutes,
-};
 
 /** @typedef {import('./config').SandboxOptions} SandboxOptions */
 /** @typedef {import('./config').NormalizedConfig} NormalizedConfig */
