@@ -136,8 +136,11 @@ function failing(kind: string, message: RegExp, details: RegExp[]): FaultCase {
 		check: (sandbox, mode, failed) => {
 			const faulted = deleteLog(sandbox).filter((entry) => entry.fault === kind).length;
 			expect(faulted).toBeGreaterThan(0);
-			// Each faulted request fails its own items and no other.
-			if (mode.continueOnFail) expect(failed).toBe(mode.batch ? Math.min(mode.items, faulted * 100) : faulted);
+			// Each request that got no answer fails its own items and no other: the faulted ones, and on
+			// a machine slow enough that a healthy answer came after the 1 s Timeout, the ones the
+			// client gave up on (the sandbox logs both), so the verdict does not depend on speed.
+			const unanswered = deleteLog(sandbox).filter((entry) => entry.fault === kind || entry.clientAborted).length;
+			if (mode.continueOnFail) expect(failed).toBe(mode.batch ? Math.min(mode.items, unanswered * 100) : unanswered);
 		},
 		message,
 		details,
