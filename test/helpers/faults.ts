@@ -92,6 +92,8 @@ interface LogEntry {
 	rateLimited: boolean;
 	tokenPresent: boolean;
 	redirected: boolean;
+	/** The client went away before an answer was sent (e.g. its Timeout ran out). */
+	clientAborted: boolean;
 }
 
 export function deleteLog(sandbox: Sandbox): LogEntry[] {
