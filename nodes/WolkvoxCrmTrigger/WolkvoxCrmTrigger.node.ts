@@ -1,6 +1,13 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { crmOperationField, maxRecordsPerAnswerOption, moduleFields, requestOptions, simplifyField } from '../WolkvoxCrm/actions/record/common.fields';
+import {
+	crmOperationField,
+	maxRecordsPerAnswerOption,
+	moduleFields,
+	optionsField,
+	requestOptions,
+	simplifyField,
+} from '../WolkvoxCrm/actions/record/common.fields';
 import { searchModules } from '../WolkvoxCrm/methods/modules';
 import { MAIN_CONNECTION } from '../WolkvoxCrm/compat';
 import { pollNewRecords } from './poll';
@@ -46,17 +53,10 @@ export class WolkvoxCrmTrigger implements INodeType {
 				default: 'newRecord',
 			},
 			simplifyField,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
+			optionsField([
 					maxRecordsPerAnswerOption,
 					...requestOptions,
-				],
-			},
+				]),
 		],
 	};
 

@@ -9,7 +9,7 @@ import { toNodeError } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
 import { attachmentOptions, DEFAULT_MAX_ATTACHMENT_MB, readAttachments } from '../record/attachments';
-import { crmOperationField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
+import { crmOperationField, optionsField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
 import { caseFormField, caseIdOf, caseTypeFields, readCaseType, textPart } from './caseFields';
 import { readNamedValues, readText } from '../readers';
 
@@ -39,14 +39,7 @@ const parameters: INodeProperties[] = [
 		...(name === 'description' ? { typeOptions: { rows: 3 } } : {}),
 	})),
 	caseFormField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...attachmentOptions, quotaGuardOption, ...requestOptions],
-	},
+	optionsField([...attachmentOptions, quotaGuardOption, ...requestOptions]),
 ];
 
 export const description: INodeProperties[] = parameters.map((field) => ({

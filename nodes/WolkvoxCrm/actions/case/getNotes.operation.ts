@@ -7,7 +7,7 @@ import { apiRequest, WolkvoxApiError, type FieldAdvice } from '../../transport';
 import { toNodeError } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
+import { crmOperationField, optionsField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
 import { caseQueryField } from './caseFields';
 import { fail } from '../readers';
 
@@ -42,15 +42,7 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: requestOptions,
-	},
+	optionsField(requestOptions, displayOptions),
 ];
 
 const notesAdvice: FieldAdvice = { badRequest: 'check Field, Value and Limit', notFound: 'check CRM Operation' };

@@ -11,6 +11,7 @@ import { ParameterReader } from '../parameters';
 import {
 	crmOperationField,
 	maxRecordsPerAnswerOption,
+	optionsField,
 	readAnswerCap,
 	readCrmOperation,
 	readWanted,
@@ -38,18 +39,10 @@ export const description: INodeProperties[] = [
 	},
 	...returnAllFields(displayOptions.show),
 	{ ...simplifyField, displayOptions },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
+	optionsField([
 			maxRecordsPerAnswerOption,
 			...requestOptions,
-		],
-	},
+		], displayOptions),
 ];
 
 const searchAdvice: FieldAdvice = {

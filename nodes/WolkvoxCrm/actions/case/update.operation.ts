@@ -7,7 +7,7 @@ import { recordsOf, type CrmRecord } from '../../helpers/records';
 import { apiRequest, type Connection, type FieldAdvice } from '../../transport';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
+import { crmOperationField, optionsField, readCrmOperation, requestOptions, withOptions } from '../record/common.fields';
 import { caseFormField, caseIdOf, textPart } from './caseFields';
 import { fail, readNamedValues, readText } from '../readers';
 
@@ -58,15 +58,7 @@ export const description: INodeProperties[] = [
 		})),
 	},
 	{ ...caseFormField, description: 'Extra case fields (form) to change; the others keep their values', displayOptions },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [quotaGuardOption, ...requestOptions],
-	},
+	optionsField([quotaGuardOption, ...requestOptions], displayOptions),
 ];
 
 const updateAdvice: FieldAdvice = {

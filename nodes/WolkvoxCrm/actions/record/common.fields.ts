@@ -145,6 +145,11 @@ export function readAnswerCap(options: IDataObject): number {
 	return Number.isFinite(cap) && cap >= 1 ? cap : DEFAULT_MAX_RECORDS_PER_ANSWER;
 }
 
+/** The Options collection of an operation: the options it offers, shown where `displayOptions` says. */
+export function optionsField(options: INodeProperties[], displayOptions?: IDisplayOptions): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, ...(displayOptions ? { displayOptions } : {}), options };
+}
+
 /** Options every record operation offers for how requests are sent. */
 export const requestOptions: INodeProperties[] = [
 	{

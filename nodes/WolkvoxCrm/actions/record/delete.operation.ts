@@ -10,7 +10,7 @@ import { suggestBatching } from '../hints';
 import { errorItem, toNodeError, withAlreadyDone } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleFields, readCrmTarget, requestOptions, withOptions } from './common.fields';
+import { crmOperationField, moduleFields, optionsField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 import {
 	alreadyGoneAnswer,
 	batchItemResult,
@@ -48,14 +48,7 @@ export const description: INodeProperties[] = [
 			'ID of the record to delete (the last part of the record\'s address in the CRM). With Delete Multiple on: several IDs separated by commas or new lines, or an expression that returns a list.',
 		displayOptions: showForDelete,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showForDelete,
-		options: [
+	optionsField([
 			{
 				displayName: 'Batch Across Items',
 				name: 'batchAcrossItems',
@@ -74,8 +67,7 @@ export const description: INodeProperties[] = [
 			},
 			quotaGuardOption,
 			...requestOptions,
-		],
-	},
+		], showForDelete),
 ];
 
 /** One item's delete, checked before anything is sent. */

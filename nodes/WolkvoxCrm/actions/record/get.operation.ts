@@ -10,7 +10,7 @@ import { apiRequest, WolkvoxApiError, type FieldAdvice } from '../../transport';
 import { toNodeError } from '../items';
 import type { OperationExecute } from '../operation';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, moduleFields, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
+import { crmOperationField, moduleFields, optionsField, readCrmTarget, requestOptions, simplifyField, withOptions } from './common.fields';
 
 const displayOptions = { show: { resource: ['record'], operation: ['get'] } };
 
@@ -39,15 +39,7 @@ export const description: INodeProperties[] = [
 		displayOptions,
 	},
 	{ ...simplifyField, displayOptions },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [quotaGuardOption, ...requestOptions],
-	},
+	optionsField([quotaGuardOption, ...requestOptions], displayOptions),
 ];
 
 const getAdvice: FieldAdvice = { badRequest: 'check Module and Record IDs', notFound: 'check CRM Operation and Module (as the CRM shows it)' };

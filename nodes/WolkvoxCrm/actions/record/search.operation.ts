@@ -16,6 +16,7 @@ import {
 	fieldPicker,
 	maxRecordsPerAnswerOption,
 	moduleFields,
+	optionsField,
 	readAnswerCap,
 	readCrmTarget,
 	readWanted,
@@ -86,18 +87,10 @@ export const description: INodeProperties[] = [
 	},
 	...returnAllFields(showForSearch.show),
 	{ ...simplifyField, displayOptions: showForSearch },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showForSearch,
-		options: [
+	optionsField([
 			maxRecordsPerAnswerOption,
 			...requestOptions,
-		],
-	},
+		], showForSearch),
 ];
 
 /** This operation's words for the API refusing a search. */

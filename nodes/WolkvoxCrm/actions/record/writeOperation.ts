@@ -12,7 +12,7 @@ import type { FieldObject } from '../../helpers/fields';
 import type { Connection } from '../../transport';
 import { suggestBatching } from '../hints';
 import { ParameterReader } from '../parameters';
-import { crmOperationField, fieldPicker, moduleFields, readCrmTarget, requestOptions, withOptions } from './common.fields';
+import { crmOperationField, fieldPicker, moduleFields, optionsField, readCrmTarget, requestOptions, withOptions } from './common.fields';
 import { readRecordFields, recordFieldsUi } from './recordFields';
 import { DEFAULT_MAX_RECORDS_PER_REQUEST, runWriteBatches, type Words, type WriteResult } from './writeBatches';
 import type { WriteTarget } from './writes';
@@ -29,15 +29,7 @@ export function writeOperationDescription(
 		...(own.parameters ?? []).map((parameter) => ({ ...parameter, displayOptions })),
 		...(own.fieldPickers ?? []).flatMap((parameter) => fieldPicker(parameter, displayOptions.show)),
 		...recordFieldsUi(displayOptions),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions,
-			options: [...(own.options ?? []), quotaGuardOption, ...requestOptions],
-		},
+		optionsField([...(own.options ?? []), quotaGuardOption, ...requestOptions], displayOptions),
 	];
 }
 
