@@ -40,8 +40,25 @@ describe('Case → Search', () => {
 		const result = await runOn(sandbox, { ...base, options: { maxRecordsPerAnswer: 2 } });
 		expect(result.outputOf(NODE_NAME)).toHaveLength(2);
 		expect(result.hintsOf(NODE_NAME)).toContain(
-			"The CRM's answer for item(s) 0 held 2 or more cases, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value.",
+			"The CRM's answer for item(s) 0 may be incomplete: it held as many cases as one answer holds (Max Records per Answer: 2) or reported more than it held. Narrow the search with a more specific field and value.",
 		);
+	});
+
+	test('a server capping below the setting that reports its total gives the same hint at the default setting', async () => {
+		sandbox = await startSandbox({ maxRecordsPerAnswer: 1, reportsTotal: true, answerOrder: 'newestFirst' });
+		const result = await runOn(sandbox, base);
+		expect(result.outputOf(NODE_NAME)).toHaveLength(1);
+		expect(sandbox.log.map((entry) => entry.recordsReturned)).toStrictEqual([1]);
+		expect(result.hintsOf(NODE_NAME)).toContain(
+			"The CRM's answer for item(s) 0 may be incomplete: it held as many cases as one answer holds (Max Records per Answer: 200) or reported more than it held. Narrow the search with a more specific field and value.",
+		);
+	});
+
+	test('the same server without a total: one case and no hint (the documented limit: lower Max Records per Answer)', async () => {
+		sandbox = await startSandbox({ maxRecordsPerAnswer: 1 });
+		const result = await runOn(sandbox, base);
+		expect(result.outputOf(NODE_NAME)).toHaveLength(1);
+		expect(result.hintsOf(NODE_NAME).some((hint) => hint.includes('may be incomplete'))).toBe(false);
 	});
 
 	test('a refused search fails its item with the API words (Continue On Fail)', async () => {

@@ -14,6 +14,7 @@
 
 const { copyJson, crmDate, invalid, isPlainObject, ok, requireKeys } = require('../util');
 const { findModule, freshId, recordNotFound } = require('../records');
+const { answer: queryAnswer } = require('./query');
 const { readAttachments } = require('./update');
 
 /** @typedef {import('../util').ApiResult} ApiResult */
@@ -146,10 +147,8 @@ const queryCases = {
 		if ('error' in m) return m.error;
 		const found = matching(call, m.records);
 		if ('error' in found) return found.error;
-		const cap = call.cfg.maxRecordsPerAnswer;
-		const hits = cap > 0 ? found.hits.slice(0, cap) : found.hits;
-		call.entry.recordsReturned = hits.length;
-		return ok('200', `${hits.length} records were are found`, hits.map((rec) => shown(rec, call.cfg.caseAnswerKeys)));
+		// Capped, ordered and totalled like the record queries (query.js).
+		return queryAnswer(found.hits, call.cfg.maxRecordsPerAnswer, call.cfg, call.entry, (rec) => shown(rec, call.cfg.caseAnswerKeys));
 	},
 };
 

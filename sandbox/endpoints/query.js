@@ -18,13 +18,14 @@ const { findModule } = require('../records');
  * order (they come oldest first), at most `cap` of them (0 = no cap), and with `reportsTotal`
  * a "Total records" count of every hit.
  * @param {CrmRecord[]} hits @param {number} cap @param {import('../config').NormalizedConfig} cfg
- * @param {import('../log').LogEntry} entry @returns {ApiResult}
+ * @param {import('../log').LogEntry} entry @param {(record: CrmRecord) => CrmRecord} [show] how a record is written in the answer
+ * @returns {ApiResult}
  */
-function answer(hits, cap, cfg, entry) {
+function answer(hits, cap, cfg, entry, show = copyJson) {
 	const ordered = cfg.answerOrder === 'newestFirst' ? [...hits].reverse() : hits;
 	const returned = cap > 0 ? ordered.slice(0, cap) : ordered;
 	entry.recordsReturned = returned.length;
-	const result = ok('200', `${returned.length} records were are found`, returned.map((r) => copyJson(r)));
+	const result = ok('200', `${returned.length} records were are found`, returned.map((r) => show(r)));
 	if (cfg.reportsTotal) result.body['Total records'] = hits.length;
 	return result;
 }
@@ -105,4 +106,4 @@ const queryDates = {
 	},
 };
 
-module.exports = { query, queryDates };
+module.exports = { answer, query, queryDates };

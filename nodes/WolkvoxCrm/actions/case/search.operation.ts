@@ -83,7 +83,7 @@ export const execute: OperationExecute = async function (connection, items) {
 		possiblyCut.sort((a, b) => a - b);
 		addHint.call(
 			this,
-			`The CRM's answer for item(s) ${possiblyCut.join(', ')} held ${cap} or more cases, as many as one answer holds (Max Records per Answer), or said it found more than it sent, so the list may be incomplete. Narrow the search with a more specific field and value.`,
+			`The CRM's answer for item(s) ${possiblyCut.join(', ')} may be incomplete: it held as many cases as one answer holds (Max Records per Answer: ${cap}) or reported more than it held. Narrow the search with a more specific field and value.`,
 		);
 	}
 	return output;
